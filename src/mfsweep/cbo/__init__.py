@@ -1,0 +1,1 @@
+"""Consensus-based optimisation: multiscale CBO of Herty, Huang, Kalise & Kouhkouh (2024)."""

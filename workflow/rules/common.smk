@@ -1,0 +1,37 @@
+# Config validation and the helpers that turn the config into target files.
+import itertools
+
+from snakemake.utils import validate
+
+from mfsweep.cbo import experiment as cbo_experiment
+
+
+validate(config, schema="../../config/schema.yaml")
+
+# Rules run with the project's environment (environment.yml); with
+# `--software-deployment-method conda` snakemake builds it per rule.
+ENV = "../../environment.yml"
+
+
+def cbo_bilevel_variants():
+    """Every combination of the configured Algorithm-1 variants, as dicts."""
+    variants = config["cbo_bilevel"]["variants"]
+    keys = cbo_experiment.VARIANT_KEYS
+    return [dict(zip(keys, values)) for values in itertools.product(*(variants[key] for key in keys))]
+
+
+def get_cbo_bilevel_stores():
+    """The per-(problem, variant) stores the config asks for, each validated before any work starts."""
+    stores = []
+    for variant in cbo_bilevel_variants():
+        for problem in config["cbo_bilevel"]["problems"]:
+            cbo_experiment.plan(config, problem, variant)  # raises ValueError naming the bad key
+            stores.append(CBO_BILEVEL_STORE.format(problem=problem, **variant))
+    return stores
+
+
+def get_final_outputs():
+    return [
+        *rules.cbo_bilevel_table.output,
+        *rules.cbo_bilevel_figures.output,
+    ]

@@ -1,0 +1,7 @@
+"""Rule cbo_bilevel_table: success rates, errors and times next to the paper's Table 1."""
+
+from mfsweep.cbo.tables import write_bilevel_table
+from mfsweep.scriptlog import log_to
+
+log_to(snakemake.log[0])
+write_bilevel_table(snakemake.input[0], dict(snakemake.output.items()))
