@@ -410,7 +410,7 @@ def test_run_bilevel_wires_parameters_like_the_reference(pairing, update, loop_b
     # End to end: run_bilevel (initial draw + argument order of the kernel call + loop counts)
     # against the reference fed the same parameters by keyword. c != 1, R1 small and every
     # per-level parameter distinct so any swapped or dropped argument changes the result.
-    over = dict(c=2.0, R1=0.7, gamma=0.6, alpha=5.0, beta=3.0, pairing=pairing, x_update=update,
+    over = dict(c=2.0, R1=0.7, gamma=0.6, alpha=5.0, beta=3.0, pairing=pairing, x_x_update=update,
                 loop_bound=loop_bound)
     p = MSCBOParams(**{**TINY, **over})
     problem = bilevel_problem("coupled_ackley", CUSTOM)

@@ -6,7 +6,7 @@ from snakemake.utils import validate
 from mfsweep.cbo import experiment as cbo_experiment
 
 
-validate(config, schema="../../config/schema.yaml")
+validate(config, schema="../../config/schema.yaml")  # same schema as mfsweep.config.load_config
 
 # Rules run with the project's environment (environment.yml); with
 # `--software-deployment-method conda` snakemake builds it per rule.
