@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import uuid
+import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -46,6 +47,8 @@ def write_zarr_atomic(ds, path):
 
     A reader (or Snakemake) never sees a half-written store; an existing store at
     ``path`` is replaced. Fixed-width string variables are stored as variable-length UTF-8.
+    Metadata is consolidated, so a plain ``xr.open_zarr(path)`` opens the store quietly
+    without listing the folder (where Snakemake keeps its own ``.snakemake_timestamp``).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -55,7 +58,11 @@ def write_zarr_atomic(ds, path):
         if var.dtype.kind == "U":
             ds[name] = var.astype(object)
     try:
-        ds.to_zarr(tmp, mode="w", zarr_format=3, consolidated=False)
+        with warnings.catch_warnings():
+            # zarr-python supports consolidated v3 metadata (and xarray reads it by default)
+            # but warns that it is not yet part of the v3 specification.
+            warnings.filterwarnings("ignore", message="Consolidated metadata is currently not part")
+            ds.to_zarr(tmp, mode="w", zarr_format=3, consolidated=True)
         if path.exists():
             shutil.rmtree(path)
         os.replace(tmp, path)
@@ -66,7 +73,7 @@ def write_zarr_atomic(ds, path):
 
 def open_store(path):
     """Open a store written by :func:`write_zarr_atomic` (lazily, dask-backed)."""
-    return xr.open_zarr(path, consolidated=False)
+    return xr.open_zarr(path)
 
 
 def _jsonable(value):

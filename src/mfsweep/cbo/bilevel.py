@@ -8,6 +8,7 @@ draws all noise from it.
 
 import functools
 import math
+import numbers
 import time
 from dataclasses import asdict, dataclass, fields
 
@@ -59,14 +60,15 @@ class MSCBOParams:
 
     def __post_init__(self):
         for f in fields(self):
-            value = getattr(self, f.name)
-            key = f"cbo_bilevel.params.{f.name}"
             if f.type is str:
                 continue
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            value = getattr(self, f.name)
+            key = f"cbo_bilevel.params.{f.name}"
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
                 raise ValueError(f"{key}: expected a finite number, got {value!r}")
             if f.type is int and int(value) != value:
                 raise ValueError(f"{key}: expected an integer, got {value!r}")
+            object.__setattr__(self, f.name, f.type(value))  # plain int/float, also from numpy scalars
         for name in ("N", "M", "dim", "T_x", "T_y", "dt", "dtau", "alpha", "beta", "c"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"cbo_bilevel.params.{name}: must be > 0, got {getattr(self, name)!r}")
@@ -80,6 +82,7 @@ class MSCBOParams:
         for name, allowed in (("pairing", PAIRINGS), ("x_update", X_UPDATES), ("loop_bound", LOOP_BOUNDS)):
             if getattr(self, name) not in allowed:
                 raise ValueError(f"cbo_bilevel.{name}: {getattr(self, name)!r} is not one of {list(allowed)}")
+        self.loop_counts()  # T_x and T_y must be whole numbers of steps
 
     @classmethod
     def from_mapping(cls, mapping):

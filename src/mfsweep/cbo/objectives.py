@@ -73,10 +73,11 @@ class Objective:
 
     def describe(self):
         """A short human-readable formula, e.g. ``rastrigin(x) + rastrigin(y)``."""
-        parts = [f"{_fmt_coef(coef)}{fn}({_fmt_arg(a, b, s)})" for fn, coef, a, b, s in self.terms]
+        parts = [(coef, f"{fn}({_fmt_arg(a, b, s)})") for fn, coef, a, b, s in self.terms]
         if self.xy:
-            parts.append(f"{_fmt_coef(self.xy)}<x,y>")
-        return " + ".join(parts)
+            parts.append((self.xy, "<x,y>"))
+        text = "".join(f" {'-' if coef < 0 else '+'} {_fmt_coef(abs(coef))}{body}" for coef, body in parts)
+        return text[3:] if text.startswith(" + ") else "-" + text[3:]
 
 
 @dataclass(frozen=True)
@@ -162,4 +163,6 @@ def _fmt_arg(a, b, shift):
             mag = "" if abs(coef) == 1.0 else f"{abs(coef):g}"
             parts.append(f"{sign}{mag}{var}")
     text = "".join(parts).lstrip("+")
-    return f"{text}-{shift:g}" if shift else text
+    if shift:
+        text += f"{'-' if shift > 0 else '+'}{abs(shift):g}"
+    return text
