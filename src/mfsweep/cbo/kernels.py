@@ -25,8 +25,8 @@ from mfsweep.cbo.testfunctions import FUNCTION_CODES
 # Sums may be reassociated and fused so that the loops over the d components vectorise
 # (about 2.5x faster); NaN/inf semantics stay IEEE (no "nnan"/"ninf" flags).
 FASTMATH = {"reassoc", "contract"}
-jit = njit(cache=True, nogil=True, fastmath=FASTMATH)
-inline_jit = njit(cache=True, nogil=True, fastmath=FASTMATH, inline="always")  # helpers inside hot loops
+jit = njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
+inline_jit = njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy", inline="always")  # helpers inside hot loops
 
 SPHERE = FUNCTION_CODES["sphere"]
 ACKLEY = FUNCTION_CODES["ackley"]
