@@ -1,0 +1,1 @@
+"""Stationary McKean-Vlasov states in two-scale potentials (Gomes & Pavliotis 2017)."""

@@ -1,0 +1,448 @@
+"""Stationary McKean-Vlasov core (Gomes & Pavliotis 2017): potentials, psi/M, R, critical betas, free energy.
+
+Every check is against an analytic result or an independent computation (scipy.integrate.quad,
+scipy.special.i0, finite differences), never against numbers printed in the paper.
+"""
+
+import numpy as np
+import pytest
+from scipy import integrate, special
+from scipy.optimize import brentq
+
+from mfsweep.meanfield import homogenization as hom
+from mfsweep.meanfield.potentials import (
+    TABLE1_CASES,
+    TwoScalePotential,
+    available_v0,
+    available_v1,
+    case,
+    register_amplitude_v1,
+    register_v0,
+    register_v1,
+)
+from mfsweep.meanfield.selfconsistency import (
+    GridSpec,
+    MeanFieldProblem,
+    critical_betas,
+    dR_dm,
+    free_energy,
+    stationary_density,
+)
+from mfsweep.meanfield.selfconsistency import R as R_fn
+
+CASES = (1, 2, 3, 4)
+
+
+# --------------------------------------------------------------------------------------------
+# independent reference: adaptive quadrature of the Gibbs family
+# --------------------------------------------------------------------------------------------
+
+
+def quad_moments(energy, beta, theta, m, x_max=8.0, points=None):
+    """(mean, variance, ln Z) of exp(-beta(E(x) + theta(x^2/2 - m x))) by scipy.integrate.quad."""
+    xs = np.linspace(-x_max, x_max, 200001)
+    e_min = np.min(energy(xs) + theta * (0.5 * xs**2 - m * xs))
+
+    def dens(x):
+        return np.exp(-beta * (energy(x) + theta * (0.5 * x * x - m * x) - e_min))
+
+    kw = dict(limit=5000, epsabs=0.0, epsrel=1e-12, points=points)
+    z = integrate.quad(dens, -x_max, x_max, **kw)[0]
+    kw["epsabs"] = 1e-14 * z  # moments can vanish (m = 0): absolute tolerance relative to Z
+    mu = integrate.quad(lambda x: x * dens(x), -x_max, x_max, **kw)[0] / z
+    var = integrate.quad(lambda x: (x - mu) ** 2 * dens(x), -x_max, x_max, **kw)[0] / z
+    return mu, var, np.log(z) - beta * e_min
+
+
+# --------------------------------------------------------------------------------------------
+# potentials and registry
+# --------------------------------------------------------------------------------------------
+
+
+def test_table1_cases_and_potential_values():
+    assert {"quadratic", "bistable"} <= set(available_v0())
+    assert {"none", "separable", "nonseparable"} <= set(available_v1())
+    for n, (v0, v1) in TABLE1_CASES.items():
+        p = case(n, eps=0.1)
+        assert (p.v0, p.v1) == (v0, v1)
+    x = np.linspace(-7, 7, 1001)
+    eps, delta, a = 0.07, 0.8, 5.0
+    # exact formulas of Table 1 / eq. (1.15); pure arithmetic, so 1e-12 covers rounding only
+    chi = (np.abs(x) <= a).astype(float)
+    expect = {
+        1: 0.5 * x**2 + delta * np.cos(x / eps),
+        2: 0.5 * x**2 + delta * chi * 0.5 * x**2 * np.cos(x / eps),
+        3: 0.25 * x**4 - 0.5 * x**2 + delta * np.cos(x / eps),
+        4: 0.25 * x**4 - 0.5 * x**2 * (1 - delta * chi * np.cos(x / eps)),
+    }
+    for n, v in expect.items():
+        np.testing.assert_allclose(case(n, eps=eps, delta=delta, a=a).value(x), v, rtol=0, atol=1e-12)
+    # derivative vs central difference (away from the jumps at |x| = a); h = 1e-6 => truncation
+    # ~ h^2 |V'''| / 6 ~ 1e-12 * eps^-3 ~ 3e-9, rounding ~ 1e-16 * |V| / h ~ 1e-8
+    xd = np.linspace(-4.9, 4.9, 301)
+    for n in CASES:
+        p = case(n, eps=eps, delta=delta)
+        fd = (p.value(xd + 1e-6) - p.value(xd - 1e-6)) / 2e-6
+        np.testing.assert_allclose(p.derivative(xd), fd, rtol=0, atol=5e-7)
+
+
+def test_registry_user_v0_without_touching_solvers():
+    # a sextic confinement registered by the user; R against scipy quad to 1e-10 (quad's epsrel
+    # is 1e-13 and the trapezoid rule is spectrally accurate here, so 1e-10 is loose)
+    register_v0("test_sextic", lambda x: np.asarray(x) ** 6 / 6 - np.asarray(x) ** 2, lambda x: np.asarray(x) ** 5 - 2 * np.asarray(x),
+                overwrite=True)
+    pot = TwoScalePotential("test_sextic", "none")
+    prob = MeanFieldProblem(pot, theta=1.5)
+    for m in (-0.4, 0.3, 1.1):
+        mu, var, _ = quad_moments(pot.value, 3.0, 1.5, m)
+        assert abs(prob.R(m, 3.0) - mu) < 1e-10
+        assert abs(prob.variance(m, 3.0) - var) < 1e-10
+
+
+# --------------------------------------------------------------------------------------------
+# acceptance: quadratic, Curie-Weiss, symmetry, Corollary 3.2
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("theta,beta", [(0.5, 0.1), (1.0, 1.0), (5.0, 3.0), (5.0, 100.0)])
+def test_quadratic_no_fluctuations_is_linear_gaussian(theta, beta):
+    prob = MeanFieldProblem(TwoScalePotential("quadratic", "none"), theta)
+    m = np.linspace(-3, 3, 41)
+    # Gaussian N(theta m/(1+theta), 1/(beta(1+theta))): trapezoid error on a Gaussian is
+    # ~exp(-2 pi^2 sigma^2/h^2) (< 1e-100 here), the truncated tail < e^-40; 1e-12 = rounding.
+    np.testing.assert_allclose(prob.R(m, beta), theta * m / (1 + theta), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(prob.dR_dm(m, beta), theta / (1 + theta), rtol=1e-12)
+    # beta theta Var = theta/(1+theta) < 1 for all beta: no pitchfork anywhere
+    assert critical_betas(prob.potential, theta, (0.05, 200.0), n_scan=200).size == 0
+
+
+@pytest.mark.parametrize("theta", [0.5, 5.0])
+def test_curie_weiss_quartic_critical_beta_vs_quad(theta):
+    pot = TwoScalePotential("bistable", "none")
+
+    def g(beta):  # independent: scipy quad on the real line
+        f = lambda x, k: x**k * np.exp(-beta * (x**4 / 4 - x**2 / 2 + theta * x**2 / 2))  # noqa: E731
+        z = integrate.quad(f, -np.inf, np.inf, args=(0,), epsabs=0, epsrel=1e-13, limit=500)[0]
+        x2 = integrate.quad(f, -np.inf, np.inf, args=(2,), epsabs=0, epsrel=1e-13, limit=500)[0]
+        return beta * theta * x2 / z - 1
+
+    ref = brentq(g, 0.05, 50.0, xtol=1e-14, rtol=1e-14)
+    got = critical_betas(pot, theta, (0.1, 20.0))
+    # quad at 1e-13 and our spectrally accurate trapezoid both give g to ~1e-13; g' = O(1), so the
+    # roots agree to ~1e-12; 1e-8 relative is the acceptance tolerance
+    assert got.shape == (1,)
+    assert abs(got[0] - ref) < 1e-8 * ref
+    # homogenized problem without fluctuations is the same problem
+    assert abs(critical_betas(pot, theta, (0.1, 20.0), homogenized=True)[0] - ref) < 1e-8 * ref
+
+
+@pytest.mark.parametrize("n", CASES)
+def test_symmetric_potentials_give_odd_R(n):
+    m = np.linspace(0.0, 2.5, 26)
+    probs = [
+        MeanFieldProblem(case(n, eps=0.1), 5.0),
+        MeanFieldProblem(case(n, eps=0.03), 0.5),
+        MeanFieldProblem(case(n), 5.0, homogenized=True),
+        MeanFieldProblem(case(n), 0.5, homogenized=True, psi_sign="flipped"),
+    ]
+    for prob in probs:
+        for beta in (2.0, 30.0):
+            r_plus, r_minus = prob.R(m, beta), prob.R(-m, beta)
+            # symmetric lattice and weights: only summation-order rounding differs (|R| <= 3)
+            np.testing.assert_allclose(r_minus, -r_plus, rtol=0, atol=1e-12)
+            assert abs(prob.R(0.0, beta)) < 1e-12
+
+
+@pytest.mark.parametrize("v0", ["quadratic", "bistable"])
+def test_corollary_3_2_separable_homogenized_equals_no_fluctuations(v0):
+    sep = TwoScalePotential(v0, "separable", delta=1.3)
+    x = np.linspace(-4, 4, 9)
+    ps = hom.psi(sep, x, 7.0)
+    assert np.ptp(ps) == 0.0  # psi is exactly constant (amplitude is constant)
+    m = np.linspace(-2, 2, 41)
+    for theta, beta in [(5.0, 0.7), (0.5, 10.0), (5.0, 30.0)]:
+        with_f = MeanFieldProblem(sep, theta, homogenized=True)
+        without = MeanFieldProblem(sep.without_fluctuations(), theta, homogenized=True)
+        # the constant cancels in the normalised density: equal up to rounding of exp/sum
+        np.testing.assert_allclose(with_f.R(m, beta), without.R(m, beta), rtol=0, atol=1e-12)
+        np.testing.assert_allclose(with_f.dR_dm(m, beta), without.dR_dm(m, beta), rtol=1e-12, atol=1e-12)
+    a = critical_betas(sep, 5.0, (0.1, 20.0), homogenized=True)
+    b = critical_betas(sep.without_fluctuations(), 5.0, (0.1, 20.0))
+    np.testing.assert_allclose(a, b, rtol=1e-10)
+
+
+# --------------------------------------------------------------------------------------------
+# homogenized coefficients
+# --------------------------------------------------------------------------------------------
+
+
+def _quad_y_mean(f):
+    return integrate.quad(f, 0.0, 2 * np.pi, epsabs=0, epsrel=2e-14, limit=200)[0] / (2 * np.pi)
+
+
+@pytest.mark.parametrize("beta", [0.3, 3.0])
+def test_psi_and_M_closed_form_vs_quad_over_y(beta):
+    pot = case(4, delta=0.9)
+    x = np.array([-5.2, -4.0, -1.3, 0.0, 0.4, 2.5, 4.999])
+    psi_c = hom.psi(pot, x, beta)
+    m_c = hom.mobility(pot, x, beta)
+    psi_q = hom.psi(pot, x, beta, method="quadrature")
+    m_q = hom.mobility(pot, x, beta, method="quadrature")
+    for i, xi in enumerate(x):
+        zm = _quad_y_mean(lambda y: np.exp(-beta * pot.v1_value(xi, y)))
+        zp = _quad_y_mean(lambda y: np.exp(+beta * pot.v1_value(xi, y)))
+        # quad (epsrel 1e-14) of an entire periodic integrand with beta A <= 34: rel. error ~1e-14,
+        # so psi (= log / beta) agrees to ~1e-13 absolute and M to ~1e-13 relative
+        assert abs(psi_c[i] - (-np.log(zm) / beta)) < 1e-12
+        assert abs(m_c[i] - 1 / (zm * zp)) < 1e-12 * m_c[i]
+    # the 256-point trapezoid fallback: aliasing ~ I_256(beta A)/I_0(beta A) < 1e-100 here
+    np.testing.assert_allclose(psi_q, psi_c, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(m_q, m_c, rtol=1e-12)
+    # literal eq. (2.21) (no 1/L) differs by the constant -ln(2 pi)/beta
+    np.testing.assert_allclose(hom.psi(pot, x, beta, normalized=False) - psi_c,
+                               np.where(np.abs(x) <= 5, -np.log(2 * np.pi) / beta, -np.log(2 * np.pi) / beta),
+                               rtol=0, atol=1e-12)
+    # flipped sign
+    np.testing.assert_array_equal(hom.psi(pot, x, beta, psi_sign="flipped"), -psi_c)
+    # derivatives vs central differences (h = 1e-5 away from |x| = a): truncation ~ h^2 |f'''|/6
+    xd = np.linspace(-4.5, 4.5, 37)
+    h = 1e-5
+    for f, df in [(hom.psi, hom.psi_dx), (hom.mobility, hom.mobility_dx)]:
+        fd = (f(pot, xd + h, beta) - f(pot, xd - h, beta)) / (2 * h)
+        np.testing.assert_allclose(df(pot, xd, beta), fd, rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(df(pot, xd, beta, method="quadrature"), df(pot, xd, beta), rtol=1e-11, atol=1e-13)
+    # d psi / d beta vs central difference in beta
+    hb = 1e-5 * beta
+    fd = (hom.psi(pot, xd, beta + hb) - hom.psi(pot, xd, beta - hb)) / (2 * hb)
+    np.testing.assert_allclose(hom.psi_beta_derivative(pot, xd, beta), fd, rtol=1e-6, atol=1e-9)
+
+
+def test_separable_mobility_is_inverse_I0_squared():
+    for beta, delta in [(0.5, 1.0), (2.0, 1.0), (7.0, 0.6)]:
+        pot = TwoScalePotential("quadratic", "separable", delta=delta)
+        x = np.linspace(-3, 3, 7)
+        # eq. (4.1): M = 1/(I0(beta delta) I0(-beta delta)); scipy.special.i0 is independent of
+        # our i0e-based logs; both accurate to a few ulp => 1e-13 relative
+        np.testing.assert_allclose(hom.mobility(pot, x, beta), 1 / special.i0(beta * delta) ** 2, rtol=1e-13)
+        np.testing.assert_allclose(hom.psi(pot, x, beta), -np.log(special.i0(beta * delta)) / beta, rtol=1e-13)
+
+
+def test_large_beta_no_overflow():
+    beta = 100.0
+    pot = case(4, eps=0.01)
+    x = np.linspace(-6, 6, 1201)
+    # beta A up to 1250 at |x| = a: I0 overflows double there, ln I0 must not
+    lm = hom.log_mean_exp_y(pot, x, -beta)
+    assert np.all(np.isfinite(lm)) and lm.max() > 1000
+    # Hankel asymptotics I0(z) = e^z/sqrt(2 pi z) (1 + 1/(8z) + 9/(128z^2) + 225/(3072z^3) + O(z^-4)):
+    # at z = 1250 the remainder is ~1e-14; 1e-11 allows for rounding of ln I0 ~ 1245 (ulp 2e-13)
+    z = 1250.0
+    series = 1 + 1 / (8 * z) + 9 / (128 * z**2) + 225 / (3072 * z**3)
+    assert abs(hom.log_i0(z) - (z - 0.5 * np.log(2 * np.pi * z) + np.log(series))) < 1e-11
+    assert abs(hom.log_mean_exp_y(pot, 5.0, -beta, method="quadrature") - hom.log_i0(z)) < 1e-9 * z
+    assert np.all(np.isfinite(hom.mobility(pot, x, beta))) and np.all(hom.mobility(pot, x, beta) >= 0)
+    m = np.linspace(-2, 2, 21)
+    for prob in [MeanFieldProblem(pot, 5.0), MeanFieldProblem(case(2, eps=0.01), 0.5),
+                 MeanFieldProblem(pot, 0.5, homogenized=True),
+                 MeanFieldProblem(pot, 0.5, homogenized=True, psi_sign="flipped")]:
+        r = prob.R(m, beta)  # RuntimeWarnings (overflow) are errors in this test suite
+        assert np.all(np.isfinite(r)) and np.all(np.abs(r) < 3)
+        assert np.all(np.isfinite(prob.dR_dm(m, beta)))
+        assert np.all(np.isfinite(prob.jacobian(m, beta)[1]))
+        assert np.all(np.isfinite(prob.free_energy(m, beta)))
+
+
+# --------------------------------------------------------------------------------------------
+# finite eps vs independent quadrature; eps -> 0 limit
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n,eps,theta,beta", [(1, 0.1, 5.0, 8.0), (2, 0.1, 5.0, 6.0), (3, 0.1, 5.0, 5.0),
+                                             (4, 0.05, 0.5, 10.0)])
+def test_finite_eps_R_vs_quad(n, eps, theta, beta):
+    pot = case(n, eps=eps)
+    prob = MeanFieldProblem(pot, theta)
+    for m in (0.0, 0.35, -1.1):
+        mu, var, lz = quad_moments(pot.value, beta, theta, m, x_max=7.0, points=[-5.0, 5.0])
+        # quad epsrel 1e-12 over ~20-40 periods; our lattice has 64 nodes/period: aliasing
+        # ~exp(-64^2/(2 beta max A)) < 1e-12 where the density lives. 1e-9 covers both.
+        assert abs(prob.R(m, beta) - mu) < 1e-9
+        assert abs(prob.variance(m, beta) - var) < 1e-9 * max(var, 1)
+        assert abs(prob.moments(m, beta).log_z - lz) < 1e-9 * max(abs(lz), 1)
+
+
+def test_grid_resolution_breakpoints_and_domain():
+    prob = MeanFieldProblem(case(4, eps=0.05), 5.0)
+    fine = MeanFieldProblem(case(4, eps=0.05), 5.0, grid=GridSpec(points_per_period=128, dx=0.005, tail=60.0))
+    fixed = MeanFieldProblem(case(4, eps=0.05), 5.0, grid=GridSpec(x_max=6.0))
+    m = np.linspace(-1.5, 1.5, 13)
+    # doubling the resolution and widening the tail changes nothing beyond the aliasing bound
+    # exp(-64^2/(2 beta A)) ~ 1e-14 (beta A <~ 150 where the density lives) and the e^-40 tail
+    np.testing.assert_allclose(prob.R(m, 30.0), fine.R(m, 30.0), rtol=0, atol=1e-11)
+    np.testing.assert_allclose(prob.R(m, 30.0), fixed.R(m, 30.0), rtol=0, atol=1e-11)
+    # the jumps of chi_[-a,a] at +-a are lattice points carried twice (left and right limits)
+    g = prob.quadrature_grid(0.05, 0.0)
+    assert g.x_max > 5.0
+    for b in (-5.0, 5.0):
+        near = g.x[np.abs(g.x - b) < 1e-12]
+        assert near.size == 2 and near[0] < b < near[1]
+    # a fixed [-6, 6] is too small for the quadratic case at beta = 0.1 (Var = 1/0.6): the
+    # automatic domain is not, Var exact to rounding
+    quad = TwoScalePotential("quadratic", "none")
+    auto = MeanFieldProblem(quad, 5.0).variance(0.0, 0.1)
+    short = MeanFieldProblem(quad, 5.0, grid=GridSpec(x_max=6.0)).variance(0.0, 0.1)
+    assert abs(auto - 1 / 0.6) < 1e-12 and abs(short - 1 / 0.6) > 1e-4
+
+
+def test_eps_to_zero_limit_is_printed_psi_homogenization():
+    """Eqs. 3.9 vs 2.25: int_0^L exp(-beta V1(x, y)) dy = L exp(-beta psi(x)) with psi as printed,
+    so the eps -> 0 limit of R^eps IS the homogenized R (printed sign), and beta_C(eps) converges
+    to the homogenized beta_C; the flipped sign is not the limit."""
+    theta, beta = 0.5, 10.0
+    m = np.linspace(-1.5, 1.5, 31)
+    r_hom = MeanFieldProblem(case(4), theta, homogenized=True).R(m, beta)
+    r_flip = MeanFieldProblem(case(4), theta, homogenized=True, psi_sign="flipped").R(m, beta)
+    errs = []
+    for eps in (0.1, 0.05, 0.02, 0.01):
+        r = MeanFieldProblem(case(4, eps=eps), theta).R(m, beta)
+        errs.append(np.max(np.abs(r - r_hom)))
+        assert np.max(np.abs(r - r_flip)) > 0.1
+    # the oscillatory remainder is a Fourier transform of a smooth density at frequency 1/eps:
+    # it decays faster than any power of eps (observed 1e-1, 1e-2, 5e-9, 2e-15); require a strictly
+    # decreasing error and quadrature-level agreement (1e-10) at eps = 0.01
+    assert all(e1 > e2 for e1, e2 in zip(errs, errs[1:]))
+    assert errs[0] > 1e-2 and errs[-1] < 1e-10
+    # critical beta: homogenized (printed) vs eps = 0.02; both brentq'd to 1e-10, the two
+    # critical functions agree to ~1e-8 at eps = 0.02 => betas agree to 1e-6
+    bc_hom = critical_betas(case(4), theta, (0.5, 20.0), homogenized=True)
+    bc_eps = critical_betas(case(4, eps=0.02), theta, (0.5, 20.0))
+    assert bc_hom.shape == bc_eps.shape == (1,)
+    assert abs(bc_eps[0] - bc_hom[0]) < 1e-6
+
+
+def test_critical_betas_several_roots_and_independent_variance():
+    # case 4 with delta = 2, eps = 0.5, theta = 5: beta theta Var_0 - 1 changes sign twice in
+    # [0.05, 100] (the m = 0 state loses and regains stability; found by scanning, not assumed)
+    pot = case(4, eps=0.5, delta=2.0)
+    roots = critical_betas(pot, 5.0, (0.05, 100.0), n_scan=300)
+    assert roots.size == 2 and roots[1] > 2 * roots[0]
+    for b in roots:
+        _, var, _ = quad_moments(pot.value, b, 5.0, 0.0, x_max=8.0, points=[-5.0, 5.0])
+        # brentq to 1e-10 in beta; Var from quad to ~1e-12; d(beta theta Var)/d beta = O(1-10)
+        assert abs(b * 5.0 * var - 1.0) < 1e-8
+
+
+# --------------------------------------------------------------------------------------------
+# derivatives used by continuation
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", CASES)
+def test_derivatives_vs_finite_differences(n):
+    m = np.array([-0.9, 0.0, 0.25, 1.3])
+    for prob, beta in [(MeanFieldProblem(case(n, eps=0.1), 5.0), 3.0),
+                       (MeanFieldProblem(case(n), 0.5, homogenized=True), 6.0),
+                       (MeanFieldProblem(case(n), 0.5, homogenized=True, psi_sign="flipped"), 6.0)]:
+        h = 1e-4
+        fd_m = (prob.R(m + h, beta) - prob.R(m - h, beta)) / (2 * h)
+        hb = 1e-4 * beta
+        fd_b = (prob.R(m, beta + hb) - prob.R(m, beta - hb)) / (2 * hb)
+        # central differences: truncation ~ h^2 |R'''|/6 ~ 1e-8 * O(10), rounding ~ 1e-16/h ~ 1e-12
+        np.testing.assert_allclose(dR_dm(m, beta, prob), fd_m, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(prob.dR_dbeta(m, beta), fd_b, rtol=1e-6, atol=1e-7)
+        j_m, j_b = prob.jacobian(m, beta)
+        np.testing.assert_allclose(j_m, fd_m - 1, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(j_b, fd_b, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(prob.residual(m, beta), R_fn(m, beta, prob) - m, rtol=0, atol=0)
+    # broadcasting over (m, beta) pairs equals pointwise evaluation
+    prob = MeanFieldProblem(case(n, eps=0.1), 5.0)
+    b = np.array([1.0, 2.0, 2.0, 9.0])
+    np.testing.assert_allclose(prob.R(m, b), [prob.R(mi, bi) for mi, bi in zip(m, b)], rtol=0, atol=1e-15)
+
+
+# --------------------------------------------------------------------------------------------
+# density and free energy
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("theta,beta", [(1.0, 1.0), (5.0, 4.0), (0.5, 100.0)])
+def test_free_energy_gaussian_closed_form(theta, beta):
+    prob = MeanFieldProblem(TwoScalePotential("quadratic", "none"), theta)
+    m = np.array([-1.0, 0.0, 0.3, 2.0])  # includes non-self-consistent m
+    mu = theta * m / (1 + theta)
+    s2 = 1 / (beta * (1 + theta))
+    # eq. (1.5) for N(mu, s2): -ln(2 pi e s2)/(2 beta) + <x^2/2> + (theta/2) Var
+    exact = -np.log(2 * np.pi * np.e * s2) / (2 * beta) + 0.5 * (s2 + mu**2) + 0.5 * theta * s2
+    # spectrally accurate quadrature of Gaussian moments and ln Z; 1e-12 = rounding
+    np.testing.assert_allclose(free_energy(m, beta, prob), exact, rtol=0, atol=1e-12)
+
+
+def test_density_and_free_energy_by_direct_quadrature():
+    prob = MeanFieldProblem(case(4, eps=0.1), 5.0)
+    beta, m = 8.0, 0.6
+    d = stationary_density(m, beta, prob)
+    # normalisation and first moment of the returned density (same nodes/weights: rounding only)
+    assert abs(np.sum(d.w * d.p) - 1) < 1e-13
+    assert abs(np.sum(d.w * d.x * d.p) - prob.R(m, beta)) < 1e-13
+    # eq. (1.5) directly from p: beta^-1 sum p ln p + sum V p + (theta/2) Var (no Gibbs identity used)
+    p = d.p
+    mask = p > 0
+    ent = np.sum((d.w * p * np.log(np.where(mask, p, 1.0)))[mask]) / beta
+    pot = np.sum(d.w * p * prob.potential.value(d.x))
+    mu = np.sum(d.w * d.x * p)
+    var = np.sum(d.w * (d.x - mu) ** 2 * p)
+    direct = ent + pot + 0.5 * 5.0 * var
+    assert abs(prob.free_energy(m, beta) - direct) < 1e-11
+    # Gibbs identity F = -ln Z/beta + theta m mu - theta mu^2/2
+    lz = prob.moments(m, beta).log_z
+    assert abs(prob.free_energy(m, beta) - (-lz / beta + 5.0 * m * mu - 2.5 * mu**2)) < 1e-11
+    # homogenized free energy uses V0 + psi
+    ph = MeanFieldProblem(case(4), 5.0, homogenized=True)
+    dh = ph.stationary_density(m, beta)
+    w_h = hom.homogenized_potential(case(4), dh.x, beta)
+    ent_h = np.sum(dh.w * dh.p * np.log(dh.p)) / beta
+    mu_h = np.sum(dh.w * dh.x * dh.p)
+    direct_h = ent_h + np.sum(dh.w * dh.p * w_h) + 2.5 * np.sum(dh.w * (dh.x - mu_h) ** 2 * dh.p)
+    assert abs(ph.free_energy(m, beta) - direct_h) < 1e-11
+
+
+def test_user_amplitude_fluctuation_gets_closed_forms():
+    # A(x) = delta exp(-x^2): registered once, psi/M closed forms agree with the y-quadrature
+    register_amplitude_v1("test_gauss_amp", lambda x, delta=1.0, **_: delta * np.exp(-np.asarray(x) ** 2),
+                          lambda x, delta=1.0, **_: -2 * np.asarray(x) * delta * np.exp(-np.asarray(x) ** 2),
+                          overwrite=True)
+    pot = TwoScalePotential("bistable", "test_gauss_amp", delta=2.0, eps=0.05)
+    x = np.linspace(-3, 3, 13)
+    np.testing.assert_allclose(hom.psi(pot, x, 4.0), hom.psi(pot, x, 4.0, method="quadrature"), rtol=0, atol=1e-13)
+    # a general (not A(x) cos y) fluctuation goes through the y-quadrature path; the homogenized R
+    # against nested scipy quad (outer over x, inner over y for exp(-beta psi) = <exp(-beta V1)>_y)
+    def v1(x, y, delta=1.0, **_):
+        return delta * (np.cos(y) + 0.5 * np.tanh(x) * np.cos(2 * y)) / (1 + x**2)
+
+    def v1_dx(x, y, delta=1.0, **_):
+        c = 0.5 * np.cos(2 * y) / np.cosh(x) ** 2
+        return delta * (c / (1 + x**2) - 2 * x * (np.cos(y) + 0.5 * np.tanh(x) * np.cos(2 * y)) / (1 + x**2) ** 2)
+
+    def v1_dy(x, y, delta=1.0, **_):
+        return delta * (-np.sin(y) - np.tanh(x) * np.sin(2 * y)) / (1 + x**2)
+
+    register_v1("test_general", v1, v1_dx, v1_dy, symmetric=False, overwrite=True)
+    gen = TwoScalePotential("bistable", "test_general", delta=1.5)
+    beta, theta, m = 3.0, 2.0, 0.2
+    prob = MeanFieldProblem(gen, theta, homogenized=True)
+
+    def dens(x):  # exp(-beta(V0 + theta(x^2/2 - m x))) <exp(-beta V1(x, .))>_y
+        return np.exp(-beta * (gen.v0_value(x) + theta * (0.5 * x * x - m * x))) * _quad_y_mean(
+            lambda y: np.exp(-beta * gen.v1_value(x, y)))
+
+    kw = dict(epsabs=0, epsrel=1e-12, limit=200)
+    z = integrate.quad(dens, -6, 6, **kw)[0]
+    mu = integrate.quad(lambda x: x * dens(x), -6, 6, **kw)[0] / z
+    # both sides accurate to ~1e-12 (quad epsrel; 256-point y-trapezoid of an entire integrand)
+    assert abs(prob.R(m, beta) - mu) < 1e-10
+    # psi' through the quadrature path vs a central difference (h = 1e-5)
+    xd = np.linspace(-2, 2, 9)
+    fd = (hom.psi(gen, xd + 1e-5, beta) - hom.psi(gen, xd - 1e-5, beta)) / 2e-5
+    np.testing.assert_allclose(hom.psi_dx(gen, xd, beta), fd, rtol=1e-6, atol=1e-8)
+    # this fluctuation is not symmetric (psi is not even), so R(0) != 0
+    assert abs(prob.R(0.0, beta)) > 1e-4
