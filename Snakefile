@@ -15,6 +15,7 @@ report: "workflow/report/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/cbo_bilevel.smk"
+include: "workflow/rules/meanfield.smk"
 
 
 rule all:

@@ -4,6 +4,7 @@ import itertools
 from snakemake.utils import validate
 
 from mfsweep.cbo import experiment as cbo_experiment
+from mfsweep.meanfield import experiment as meanfield_experiment
 
 
 validate(config, schema="../../config/schema.yaml")  # same schema as mfsweep.config.load_config
@@ -30,8 +31,23 @@ def get_cbo_bilevel_stores():
     return stores
 
 
+meanfield_experiment.validate(config)  # raises ValueError naming a bad potential or option
+
+
+def get_free_energy_diagrams():
+    """Diagram stores whose spec asks for a Table-2 free-energy column."""
+    diagrams = config["meanfield"]["diagrams"]
+    return [f"results/meanfield/diagrams/{name}.zarr" for name, spec in diagrams.items()
+            if spec["free_energy_beta"] is not None]
+
+
 def get_final_outputs():
-    return [
-        *rules.cbo_bilevel_table.output,
-        *rules.cbo_bilevel_figures.output,
-    ]
+    section = config["meanfield"]
+    outputs = [*rules.cbo_bilevel_table.output, *rules.cbo_bilevel_figures.output]
+    outputs += [f"results/figures/meanfield/rmaps/{name}.png" for name in section["rmaps"]]
+    outputs += [f"results/figures/meanfield/diagrams/{name}.png" for name in section["diagrams"]]
+    if section["critical"]["potentials"]:
+        outputs.append("results/figures/meanfield/critical.png")
+    if get_free_energy_diagrams():
+        outputs += rules.meanfield_free_energy_table.output
+    return outputs

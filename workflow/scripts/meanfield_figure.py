@@ -1,0 +1,9 @@
+"""Rules meanfield_*_figure: one figure of a mean-field store."""
+
+from mfsweep.meanfield import figures
+from mfsweep.scriptlog import log_to
+
+log_to(snakemake.log[0])
+plot = {"meanfield_rmap_figure": figures.plot_rmap, "meanfield_diagram_figure": figures.plot_diagram,
+        "meanfield_critical_figure": figures.plot_critical}[snakemake.rule]
+plot(snakemake.input[0], snakemake.output[0])
