@@ -208,11 +208,12 @@ def ms_cbo_bilevel(X, Y, rng, F_terms, F_xy, G_terms, G_xy, alpha, beta, lam1, l
                 consensus(Xs, energies, alpha, z_prime)  # F(X^k, v^i/c) - F_y(v^i/c) does not depend on v^i
             lower_consensus(G_terms, G_xy, xi, Y[i], beta, g_energies, vi)
             for _ in range(n_inner):
+                noise = rng.standard_normal(M * d)  # one block: the same stream as M*d scalar draws
                 for j in range(M):
                     for l in range(d):
                         diff = Y[i, j, l] - c * vi[l]
                         Y[i, j, l] += (-lam2 * truncate(diff, R2) * dtau
-                                       + sigma2 * noise_scale(diff, R2, delta2) * sqrt_dtau * rng.standard_normal())
+                                       + sigma2 * noise_scale(diff, R2, delta2) * sqrt_dtau * noise[j * d + l])
                 lower_consensus(G_terms, G_xy, xi, Y[i], beta, g_energies, vi)
                 for l in range(d):
                     scaled[l] = vi[l] / c
