@@ -104,3 +104,17 @@ def test_rmap_dataset_is_labelled_and_odd():
 def test_unknown_potential_names_the_allowed_ones():
     with pytest.raises(ValueError, match=r"unknown potential 'case5'; allowed: \['case1', 'case2', 'case3', 'case4'"):
         experiment.potential("case5", 0.1, CONFIG)
+
+
+@pytest.mark.parametrize("name", TABLE2)
+def test_free_energies_respect_the_gibbs_lower_bound(diagrams, name):
+    # Gibbs variational principle: beta^-1 int p ln p + int V p >= -beta^-1 ln int exp(-beta V) for any
+    # density p, and the interaction term theta Var/2 is >= 0, so no state can go below this bound
+    # (computed here by an independent fine trapezoid sum of the potential alone).
+    spec, beta = diagrams[name].attrs["parameters"], TABLE2[name]
+    potential = experiment.potential(spec["potential"], spec["eps"], CONFIG)
+    x = np.linspace(-8.0, 8.0, 400_001)
+    exponent = -beta * potential.value(x)
+    bound = -(exponent.max() + np.log(np.sum(np.exp(exponent - exponent.max())) * (x[1] - x[0]))) / beta
+    for state in experiment.states_at_beta(diagrams[name], beta, CONFIG):
+        assert state["free_energy"] > bound

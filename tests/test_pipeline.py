@@ -6,6 +6,7 @@ from functools import partial
 
 import numpy as np
 import pytest
+import threadpoolctl
 import xarray as xr
 
 from mfsweep import storage, sweep
@@ -137,3 +138,14 @@ def test_chunks():
     assert sweep.chunks(range(5), 2) == [[0, 1], [2, 3], [4]]
     with pytest.raises(ValueError, match="runs_per_task"):
         sweep.chunks(range(5), 0)
+
+
+def test_local_cluster_keeps_blas_serial():
+    # One level of parallelism: inside the local cluster's tasks BLAS must not start its own threads
+    # (numpy's OpenBLAS otherwise uses one thread per core).
+    def blas_threads():
+        return max((pool["num_threads"] for pool in threadpoolctl.threadpool_info()
+                    if pool["user_api"] == "blas"), default=1)
+
+    with dask_client({"mode": "local"}, threads=2) as client:
+        assert client.submit(blas_threads).result() == 1

@@ -3,11 +3,12 @@
 Modes (``dask.mode``):
 
 * ``local`` (default): an in-process LocalCluster with one worker of ``threads``
-  threads. Tasks are serial ``nogil`` numba kernels, so the threads run them in
-  parallel; numba's own threading is never used (one level of parallelism).
+  threads. Tasks are serial ``nogil`` numba kernels (or numpy code), so the threads run
+  them in parallel; numba's own threading is never used and BLAS is limited to one
+  thread while the cluster runs (one level of parallelism).
 * ``address``: connect to an already running scheduler at ``dask.address``; its
-  workers must run one numba thread each (``NUMBA_NUM_THREADS=1``), one task per
-  worker thread.
+  workers should run with ``NUMBA_NUM_THREADS=1`` and ``OMP_NUM_THREADS=1``
+  (one task per worker thread, nothing nested).
 
 A new mode is one more entry in :data:`CLIENT_FACTORIES` (the SLURM mode via
 dask-jobqueue plugs in here).
@@ -16,13 +17,14 @@ dask-jobqueue plugs in here).
 import contextlib
 
 from distributed import Client, LocalCluster
+from threadpoolctl import threadpool_limits
 
 
 @contextlib.contextmanager
 def _local_client(dask_config, threads):
     # dashboard_address=":0": a free port, so parallel Snakemake jobs never collide on 8787.
-    with LocalCluster(n_workers=1, threads_per_worker=threads, processes=False,
-                      dashboard_address=":0") as cluster, Client(cluster) as client:
+    with threadpool_limits(limits=1), LocalCluster(n_workers=1, threads_per_worker=threads, processes=False,
+                                                   dashboard_address=":0") as cluster, Client(cluster) as client:
         yield client
 
 
