@@ -13,17 +13,13 @@ Figures are printed and written as JSON to --out.
 
 import argparse
 import dataclasses
-import json
-import os
-import platform
 import statistics
 import tempfile
 import time
-from pathlib import Path
 
-import numba
 import numpy as np
 
+from common import machine, report, stats
 from mfsweep import storage
 from mfsweep.cbo import experiment
 from mfsweep.cbo.bilevel import MSCBOParams, initial_positions, run_bilevel
@@ -43,9 +39,6 @@ SWEEP_VARIANT = {"pairing": "printed", "x_update": "gauss_seidel", "loop_bound":
 def seed(label, run):
     return seed_sequence(ROOT_SEED, "bench_cbo", label, run)
 
-
-def stats(times):
-    return {"min": min(times), "median": statistics.median(times), "mean": statistics.fmean(times), "n": len(times)}
 
 
 def kernel_times(problem_name, params, repeats):
@@ -136,13 +129,6 @@ def bench_sweep(params, runs, threads):
     return out
 
 
-def machine():
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())
-    return {"cpu": model, "cpu_count": os.cpu_count(), "usable_cores": len(os.sched_getaffinity(0)),
-            "load_avg_1min_at_start": os.getloadavg()[0], "python": platform.python_version(),
-            "numpy": np.__version__, "numba": numba.__version__}
-
 
 def summary(r):
     v, nn, sw = r["problem_v"], r["numba_vs_numpy"], r["sweep"]
@@ -186,13 +172,7 @@ def main():
     results["all_problems"] = bench_all_problems(timed, 3)
     results["numba_vs_numpy"] = bench_numba_vs_numpy(reduced, 1 if args.quick else 3)
     results["sweep"] = bench_sweep(timed, runs, args.threads)
-    results["machine"]["load_avg_1min_at_end"] = os.getloadavg()[0]
-    summary(results)
-
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"wrote {out}")
+    report(results, summary, args.out)
 
 
 if __name__ == "__main__":
