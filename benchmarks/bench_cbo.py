@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-from common import machine, report, stats
+from common import machine, print_summary, report, stats
 from mfsweep import storage
 from mfsweep.cbo import experiment
 from mfsweep.cbo.bilevel import MSCBOParams, initial_positions, run_bilevel
@@ -140,13 +140,8 @@ def summary(r):
         ("Table-1 sweep wall s", f"{sw['wall_s']:.1f}", f"< {TARGET_SWEEP_S:g}", f"{sw['runs_per_s']:.2f} runs/s",
          f"eff {sw['parallel_efficiency']:.0%}"),
     ]
-    print("\nSummary" + (" (QUICK settings: not the paper's, targets not meaningful)" if r["quick"] else ""))
-    print(f"  {'measure':<28}{'value':>10}{'target':>9}  {'note':<16}{'ratio':>8}")
-    for row in rows:
-        print(f"  {row[0]:<28}{row[1]:>10}{row[2]:>9}  {row[3]:<16}{row[4]:>8}")
-    m = r["machine"]
-    print(f"Machine: {m['cpu']}, {m['cpu_count']} cores ({m['usable_cores']} usable), load avg at start "
-          f"{m['load_avg_1min_at_start']:.2f}; python {m['python']}, numpy {m['numpy']}, numba {m['numba']}")
+    title = "Summary" + (" (QUICK settings: not the paper's, targets not meaningful)" if r["quick"] else "")
+    print_summary(title, ("measure", "value", "target", "note", "ratio"), rows, r["machine"])
 
 
 def main():

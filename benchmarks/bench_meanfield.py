@@ -27,7 +27,7 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from common import machine, report, stats  # noqa: E402
+from common import machine, print_summary, report, stats  # noqa: E402
 from mfsweep.cluster import dask_client  # noqa: E402
 from mfsweep.config import load_config  # noqa: E402
 from mfsweep.meanfield import experiment  # noqa: E402
@@ -193,14 +193,8 @@ def summary(r):
                      f"< {TARGET_GRID_S:g} s" if threads == "2" else "",
                      f"{grid['dask_tasks']} tasks" + (f", x{grid['speedup_2_over_1']:.2f}"
                                                       if threads == "2" and "speedup_2_over_1" in grid else "")))
-    print("\nSummary" + (" (QUICK: fewer repeats, reduced eps-grid; grid target not meaningful)" if r["quick"] else ""))
-    print(f"  {'measure':<30}{'value':>12}{'target':>10}  note")
-    for row in rows:
-        print(f"  {row[0]:<30}{row[1]:>12}{row[2]:>10}  {row[3]}")
-    m = r["machine"]
-    print(f"Machine: {m['cpu']}, {m['cpu_count']} cores ({m['usable_cores']} usable), load avg "
-          f"{m['load_avg_1min_at_start']:.2f} at start, {m['load_avg_1min_at_end']:.2f} at end; python {m['python']}, "
-          f"numpy {m['numpy']}, scipy {m['scipy']}, BLAS threads {m['blas_threads_env']}")
+    title = "Summary" + (" (QUICK: fewer repeats, reduced eps-grid; grid target not meaningful)" if r["quick"] else "")
+    print_summary(title, ("measure", "value", "target", "note"), rows, r["machine"])
 
 
 def main():

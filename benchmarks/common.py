@@ -33,3 +33,15 @@ def report(results, summary, path):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {path}")
+
+
+def print_summary(title, header, rows, machine_facts):
+    """A left-aligned first column, right-aligned values, and one line of machine facts."""
+    widths = [max(len(str(row[k])) for row in [header, *rows]) + 2 for k in range(len(header))]
+    print(f"\n{title}")
+    for row in [header, *rows]:
+        print("  " + str(row[0]).ljust(widths[0]) + "".join(str(cell).rjust(w) for cell, w in zip(row[1:], widths[1:])))
+    m = machine_facts
+    print(f"Machine: {m['cpu']}, {m['cpu_count']} cores ({m['usable_cores']} usable), load avg "
+          f"{m['load_avg_1min_at_start']:.2f} at start, {m['load_avg_1min_at_end']:.2f} at end; python {m['python']}, "
+          f"numpy {m['numpy']}, scipy {m['scipy']}, numba {m['numba']}, OPENBLAS_NUM_THREADS {m['blas_threads_env']}")

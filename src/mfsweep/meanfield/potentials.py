@@ -368,19 +368,18 @@ class TwoScalePotential:
         return self.fluctuation.dy(np.asarray(x, dtype=float), np.asarray(y, dtype=float), **self.params)
 
     def amplitude(self, x):
-        """A(x) for V1 = A(x) cos(y) (None-valued entries raise)."""
-        f = self.fluctuation
-        if f.amplitude is None:
-            raise TypeError(f"V1 {self.v1!r} is not of the form A(x) cos(y)")
-        x = np.asarray(x, dtype=float)
-        return np.broadcast_to(f.amplitude(x, **self.params), x.shape).astype(float)
+        """A(x) for V1 = A(x) cos(y) (a TypeError for other fluctuations)."""
+        return self._amplitude_part(self.fluctuation.amplitude, x)
 
     def amplitude_dx(self, x):
-        f = self.fluctuation
-        if f.amplitude_dx is None:
+        """A'(x) for V1 = A(x) cos(y)."""
+        return self._amplitude_part(self.fluctuation.amplitude_dx, x)
+
+    def _amplitude_part(self, fn, x):
+        if fn is None:
             raise TypeError(f"V1 {self.v1!r} is not of the form A(x) cos(y)")
         x = np.asarray(x, dtype=float)
-        return np.broadcast_to(f.amplitude_dx(x, **self.params), x.shape).astype(float)
+        return np.broadcast_to(fn(x, **self.params), x.shape).astype(float)
 
     def fluctuation_bound(self, x):
         """Upper bound of sup_y |V1(x, y)|."""
