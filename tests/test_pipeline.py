@@ -85,7 +85,9 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
     finally:
         xr.Dataset.to_zarr = ds_to_zarr
     assert list(tmp_path.iterdir()) == []
+    (tmp_path / ".out.zarr.tmp-999-deadbeef").mkdir()  # as left by a writer killed by SIGKILL
     storage.write_zarr_atomic(ds, target)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.zarr"]
     assert storage.open_store(target).a.values.tolist() == [0.0, 1.0, 2.0]
 
 

@@ -46,12 +46,14 @@ def write_zarr_atomic(ds, path):
     """Write ``ds`` as a zarr v3 store at ``path``: into a temporary sibling, then one rename.
 
     A reader (or Snakemake) never sees a half-written store; an existing store at
-    ``path`` is replaced. Fixed-width string variables are stored as variable-length UTF-8.
+    ``path`` is replaced, and temporaries of a writer killed mid-write are removed. Fixed-width string variables are stored as variable-length UTF-8.
     Metadata is consolidated, so a plain ``xr.open_zarr(path)`` opens the store quietly
     without listing the folder (where Snakemake keeps its own ``.snakemake_timestamp``).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{path.name}.tmp-*"):  # left by a writer killed mid-write
+        shutil.rmtree(stale, ignore_errors=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     ds = ds.copy()
     for name, var in ds.variables.items():
