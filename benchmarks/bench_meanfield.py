@@ -100,7 +100,7 @@ def bench_diagrams(repeats):
         spec = CONFIG["meanfield"]["diagrams"][name]
         times, ds = timed(lambda: experiment.diagram_dataset(CONFIG, name), repeats)
         kinds = [str(k) for k in ds.special_kind.values]
-        row = {**stats(times), "potential": spec["potential"], "eps": spec["eps"], "theta": spec["theta"],
+        row = {**stats(times), "case": spec["case"], "eps": spec["eps"], "theta": spec["theta"],
                "beta_range": spec["beta_range"], "m_range": spec["m_range"],
                "branches": int(ds.sizes["branch"]), "points": int(np.sum(ds.n_points.values)),
                "special_points": len(kinds), "folds": kinds.count("fold"),
@@ -109,7 +109,7 @@ def bench_diagrams(repeats):
                "target_s": TARGET_DIAGRAM_S}
         row["meets_target"] = row["median"] < TARGET_DIAGRAM_S
         out[name] = row
-        print(f"    {name} ({spec['potential']}, eps={spec['eps']:g}, beta in {spec['beta_range']}): "
+        print(f"    {name} ({spec['case']}, eps={spec['eps']:g}, beta in {spec['beta_range']}): "
               f"{row['median']:.2f} s (min {row['min']:.2f}); {row['branches']} branches, {row['points']} points, "
               f"{row['special_points']} special points ({row['folds']} folds, {row['branch_points']} branch points), "
               f"max |m - R(m)| {row['max_abs_residual']:.1e}; target < {TARGET_DIAGRAM_S:g} s: "
@@ -118,17 +118,17 @@ def bench_diagrams(repeats):
 
 
 def serial_parts(config):
-    """The grid without dask, one thread: the per-(potential, eps) tasks in a plain loop, and the serial
+    """The grid without dask, one thread: the per-(case, eps) tasks in a plain loop, and the serial
     solves critical_dataset runs after gathering them (homogenized, both psi signs; no fluctuations)."""
     spec = config["meanfield"]["critical"]
     theta, beta_range = spec["theta"], spec["beta_range"]
     start = time.perf_counter()
-    for name in spec["potentials"]:
+    for name in spec["cases"]:
         for eps in spec["eps"]:
             experiment.critical_task(config, theta, beta_range, name, eps)
     tasks = time.perf_counter() - start
     start = time.perf_counter()
-    for name in spec["potentials"]:
+    for name in spec["cases"]:
         for sign in spec["psi_signs"]:
             experiment.problem(name, experiment.HOMOGENIZED, theta, config, sign).critical_betas(beta_range)
         v0 = experiment.potential(name, 1.0, config).v0
@@ -141,11 +141,11 @@ def bench_grid(eps_values, thread_counts):
     config = copy.deepcopy(CONFIG)
     config["meanfield"]["critical"]["eps"] = list(eps_values)
     spec = config["meanfield"]["critical"]
-    tasks = len(spec["potentials"]) * len(eps_values)
-    serial = len(spec["potentials"]) * (len(spec["psi_signs"]) + 1)
-    out = {"potentials": spec["potentials"], "eps": list(eps_values), "dask_tasks": tasks,
+    tasks = len(spec["cases"]) * len(eps_values)
+    serial = len(spec["cases"]) * (len(spec["psi_signs"]) + 1)
+    out = {"cases": spec["cases"], "eps": list(eps_values), "dask_tasks": tasks,
            "serial_solves": serial, "target_s": TARGET_GRID_S, "runs": {}}
-    print(f"[4] Fig-10 grid, critical_dataset: {len(spec['potentials'])} cases x {len(eps_values)} eps = {tasks} "
+    print(f"[4] Fig-10 grid, critical_dataset: {len(spec['cases'])} cases x {len(eps_values)} eps = {tasks} "
           f"dask tasks + {serial} serial solves (homogenized, no fluctuations):")
     out["no_dask_tasks_s"], out["no_dask_serial_solves_s"] = serial_parts(config)
     print(f"    without dask, one thread: the {tasks} tasks in a loop {out['no_dask_tasks_s']:.2f} s, "

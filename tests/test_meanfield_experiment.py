@@ -18,7 +18,7 @@ def diagrams():
 
 
 def _problem(spec):
-    return experiment.problem(spec["potential"], spec["eps"], spec["theta"], CONFIG, spec["psi_sign"])
+    return experiment.problem(spec["case"], spec["eps"], spec["theta"], CONFIG, spec["psi_sign"])
 
 
 def _scan_states(prob, beta, m_max):
@@ -80,29 +80,29 @@ def test_same_branch_set_from_different_windows_and_grids():
 
 
 def test_critical_betas_converge_to_the_homogenized_value():
-    section = {**CONFIG["meanfield"]["critical"], "potentials": ["case3", "case4"], "eps": [0.1, 0.05, 0.02, 0.01]}
+    section = {**CONFIG["meanfield"]["critical"], "cases": ["case3", "case4"], "eps": [0.1, 0.05, 0.02, 0.01]}
     config = {**CONFIG, "meanfield": {**CONFIG["meanfield"], "critical": section}}
     with dask_client({"mode": "local"}, threads=2) as client:
         ds = experiment.critical_dataset(config, client)
     printed = ds.beta_c_homogenized.sel(psi_sign="printed", root=0)
     # eqs. 3.9-3.10 equal 2.25-2.27 with psi as printed: beta_c(eps) -> homogenized value as eps -> 0
     np.testing.assert_allclose(ds.beta_c.sel(eps=0.01, root=0), printed, rtol=1e-7)
-    flipped = ds.beta_c_homogenized.sel(psi_sign="flipped", root=0, potential="case4")
-    assert abs(float(flipped) - float(printed.sel(potential="case4"))) > 0.1  # the flipped sign is not the limit
+    flipped = ds.beta_c_homogenized.sel(psi_sign="flipped", root=0, case="case4")
+    assert abs(float(flipped) - float(printed.sel(case="case4"))) > 0.1  # the flipped sign is not the limit
     # Corollary 3.2: separable fluctuations leave the homogenized problem without fluctuations
-    np.testing.assert_allclose(ds.beta_c_homogenized.sel(potential="case3", root=0),
-                               ds.beta_c_no_fluctuation.sel(potential="case3", root=0), rtol=1e-10)
+    np.testing.assert_allclose(ds.beta_c_homogenized.sel(case="case3", root=0),
+                               ds.beta_c_no_fluctuation.sel(case="case3", root=0), rtol=1e-10)
 
 
 def test_rmap_dataset_is_labelled_and_odd():
     ds = experiment.rmap_dataset(CONFIG, "fig3")
-    assert ds.R.dims == ("potential", "eps", "beta", "m") and ds.eps.attrs["long_name"].startswith("scale")
+    assert ds.R.dims == ("case", "eps", "beta", "m") and ds.eps.attrs["long_name"].startswith("scale")
     # symmetric potentials: R(-m) = -R(m); the stored m grid is symmetric
     np.testing.assert_allclose(ds.R.values, -ds.R.values[..., ::-1], atol=1e-12)
 
 
-def test_unknown_potential_names_the_allowed_ones():
-    with pytest.raises(ValueError, match=r"unknown potential 'case5'; allowed: \['case1', 'case2', 'case3', 'case4'"):
+def test_unknown_case_names_the_allowed_ones():
+    with pytest.raises(ValueError, match=r"unknown case 'case5'; allowed: \['case1', 'case2', 'case3', 'case4'"):
         experiment.potential("case5", 0.1, CONFIG)
 
 
@@ -112,7 +112,7 @@ def test_free_energies_respect_the_gibbs_lower_bound(diagrams, name):
     # density p, and the interaction term theta Var/2 is >= 0, so no state can go below this bound
     # (computed here by an independent fine trapezoid sum of the potential alone).
     spec, beta = diagrams[name].attrs["parameters"], TABLE2[name]
-    potential = experiment.potential(spec["potential"], spec["eps"], CONFIG)
+    potential = experiment.potential(spec["case"], spec["eps"], CONFIG)
     x = np.linspace(-8.0, 8.0, 400_001)
     exponent = -beta * potential.value(x)
     bound = -(exponent.max() + np.log(np.sum(np.exp(exponent - exponent.max())) * (x[1] - x[0]))) / beta

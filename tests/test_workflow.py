@@ -22,9 +22,9 @@ TINY = {
         "params": {"N": 12, "M": 4, "dim": 3, "T_x": 2.0},
     },
     "meanfield": {
-        "rmaps": {"r": {"potentials": ["case4"], "theta": 5.0, "betas": [8.0], "eps": [0.1, 0.0], "n_m": 41}},
-        "critical": {"potentials": ["case4"], "eps": [0.2, 0.1]},
-        "diagrams": {"d": {"potential": "case4", "theta": 5.0, "eps": 0.1, "beta_range": [0.2, 10.0],
+        "rmaps": {"r": {"cases": ["case4"], "theta": 5.0, "betas": [8.0], "eps": [0.1, 0.0], "n_m": 41}},
+        "critical": {"cases": ["case4"], "eps": [0.2, 0.1]},
+        "diagrams": {"d": {"case": "case4", "theta": 5.0, "eps": 0.1, "beta_range": [0.2, 10.0],
                            "free_energy_beta": 8.0, "n_m": 101, "n_beta": 30}},
     },
 }
@@ -65,9 +65,9 @@ def test_workflow_produces_stores_table_figures_and_report(finished_run):
     for name in ("cbo_bilevel_success.png", "cbo_bilevel_errors.png"):
         assert (results / "figures" / name).stat().st_size > 10_000
     meanfield = results / "meanfield"
-    assert xr.open_zarr(meanfield / "rmaps" / "r.zarr").R.dims == ("potential", "eps", "beta", "m")
+    assert xr.open_zarr(meanfield / "rmaps" / "r.zarr").R.dims == ("case", "eps", "beta", "m")
     critical = xr.open_zarr(meanfield / "critical.zarr")
-    assert critical.beta_c.dims == ("potential", "eps", "root") and "beta_c_homogenized" in critical
+    assert critical.beta_c.dims == ("case", "eps", "root") and "beta_c_homogenized" in critical
     diagram = xr.open_zarr(meanfield / "diagrams" / "d.zarr")
     assert {"m", "beta", "stable", "free_energy"} <= set(diagram.data_vars)
     free_energy = pd.read_csv(results / "tables" / "meanfield_free_energy.csv")
@@ -100,7 +100,7 @@ def test_lint_and_dry_runs_of_shipped_configs_are_clean(tmp_path):
     ({"cbo_bilevel": {"problems": ["vii"]}}, r"unknown problem 'vii'; allowed: ['i', 'ii', 'iii', 'iv', 'v', 'vi']"),
     ({"cbo_bilevel": {"params": {"N": -1}}}, "On instance['cbo_bilevel']['params']['N']"),
     ({"cbo_bilevel": {"params": {"sigma1": "two"}}}, "'two' is not of type 'number'"),
-    ({"meanfield": {"diagrams": {"x": {"potential": "case9", "theta": 1.0}}}}, "unknown potential 'case9'"),
+    ({"meanfield": {"diagrams": {"x": {"case": "case9", "theta": 1.0}}}}, "unknown case 'case9'"),
 ])
 def test_bad_config_stops_before_any_work(tmp_path, bad, message):
     result = snakemake(tmp_path, bad)

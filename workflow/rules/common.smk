@@ -31,7 +31,7 @@ def get_cbo_bilevel_stores():
     return stores
 
 
-meanfield_experiment.validate(config)  # raises ValueError naming a bad potential or option
+meanfield_experiment.validate(config)  # raises ValueError naming a bad case or option
 
 
 def get_free_energy_diagrams():
@@ -46,7 +46,7 @@ def get_final_outputs():
     outputs = [*rules.cbo_bilevel_table.output, *rules.cbo_bilevel_figures.output]
     outputs += [f"results/figures/meanfield/rmaps/{name}.png" for name in section["rmaps"]]
     outputs += [f"results/figures/meanfield/diagrams/{name}.png" for name in section["diagrams"]]
-    if section["critical"]["potentials"]:
+    if section["critical"]["cases"]:
         outputs.append("results/figures/meanfield/critical.png")
     if get_free_energy_diagrams():
         outputs += rules.meanfield_free_energy_table.output

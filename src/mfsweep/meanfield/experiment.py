@@ -2,16 +2,16 @@
 
 Three kinds of store, each built from one entry of the config's ``meanfield`` section:
 
-* R-maps (Figs 1a, 3, 4, 5a-b, 6a-9a): R(m; theta, beta) with dims (potential, eps, beta, m);
+* R-maps (Figs 1a, 3, 4, 5a-b, 6a-9a): R(m; theta, beta) with dims (case, eps, beta, m);
 * critical temperatures (Fig 10, Fig 1b's pitchfork): every root of beta theta Var_{m=0} = 1,
-  dims (potential, eps, root), the (potential, eps) grid fanned out as dask tasks, with the
+  dims (case, eps, root), the (case, eps) grid fanned out as dask tasks, with the
   homogenized (both psi signs) and no-fluctuation values alongside;
 * bifurcation diagrams (Figs 1b, 5c, 6b-9b): every branch of m = R(m) in a window, dims
   (branch, point), with stability (R'(m) < 1) and the free energy (eq. 1.5) along each branch.
 
 ``eps = 0`` denotes the homogenized problem (eq. 2.25; psi of eq. 2.21 with ``psi_sign``).
-Potentials are named ``case1``-``case4`` (Table 1) or ``<V0>+<V1>`` with registry names, e.g.
-``bistable+none`` (no fluctuations).
+Cases are named ``case1``-``case4`` (Table 1) or ``<V0>+<V1>`` with registry names of the potentials
+registry, e.g. ``bistable+none`` (no fluctuations).
 """
 
 import functools
@@ -43,7 +43,7 @@ def potential(name, eps, config):
     if v0 in available_v0() and v1 in available_v1():
         return TwoScalePotential(v0=v0, v1=v1, **params)
     allowed = [f"case{n}" for n in TABLE1_CASES] + [f"{a}+{b}" for a in available_v0() for b in available_v1()]
-    raise ValueError(f"meanfield: unknown potential {name!r}; allowed: {allowed}")
+    raise ValueError(f"meanfield: unknown case {name!r}; allowed: {allowed}")
 
 
 def problem(name, eps, theta, config, psi_sign="printed"):
@@ -57,70 +57,70 @@ def validate(config):
     """Build every problem the ``meanfield`` section asks for, so bad names fail before any work."""
     section = config["meanfield"]
     for spec in section["rmaps"].values():
-        for name in spec["potentials"]:
+        for name in spec["cases"]:
             for eps in spec["eps"]:
                 problem(name, eps, spec["theta"], config, spec["psi_sign"])
-    for name in section["critical"]["potentials"]:
+    for name in section["critical"]["cases"]:
         for eps in section["critical"]["eps"]:
             problem(name, eps, section["critical"]["theta"], config)
     for spec in section["diagrams"].values():
-        problem(spec["potential"], spec["eps"], spec["theta"], config, spec["psi_sign"])
+        problem(spec["case"], spec["eps"], spec["theta"], config, spec["psi_sign"])
         options(spec)
 
 
 def rmap_dataset(config, name):
-    """R(m) and R'(m) on the (potential, eps, beta, m) grid of the R-map spec ``name``."""
+    """R(m) and R'(m) on the (case, eps, beta, m) grid of the R-map spec ``name``."""
     spec = config["meanfield"]["rmaps"][name]
     m = np.linspace(*spec["m_range"], spec["n_m"])
-    shape = (len(spec["potentials"]), len(spec["eps"]), len(spec["betas"]), m.size)
+    shape = (len(spec["cases"]), len(spec["eps"]), len(spec["betas"]), m.size)
     R, dR = np.empty(shape), np.empty(shape)
-    for i, pot in enumerate(spec["potentials"]):
+    for i, pot in enumerate(spec["cases"]):
         for j, eps in enumerate(spec["eps"]):
             prob = problem(pot, eps, spec["theta"], config, spec["psi_sign"])
             for k, beta in enumerate(spec["betas"]):
                 R[i, j, k] = prob.R(m, beta)
                 dR[i, j, k] = prob.dR_dm(m, beta)
     _check_finite(name, R, dR)
-    dims = ("potential", "eps", "beta", "m")
+    dims = ("case", "eps", "beta", "m")
     ds = xr.Dataset(
         {"R": (dims, R, {"long_name": "self-consistency map R(m; theta, beta) (eqs. 2.25, 3.4)", "units": "1"}),
          "dR_dm": (dims, dR, {"long_name": "R'(m) = beta theta Var (stable if < 1)", "units": "1"})},
-        coords=_coords(potential=spec["potentials"], eps=spec["eps"], beta=spec["betas"], m=m),
+        coords=_coords(case=spec["cases"], eps=spec["eps"], beta=spec["betas"], m=m),
     )
     ds.attrs = storage.provenance(spec, figure=name, theta=spec["theta"], **_potential_params(config))
     return ds
 
 
 def critical_task(config, theta, beta_range, name, eps):
-    """All critical betas of one (potential, eps) point: a dask task."""
+    """All critical betas of one (case, eps) point: a dask task."""
     return problem(name, eps, theta, config).critical_betas(beta_range)
 
 
 def critical_dataset(config, client):
-    """Critical betas over the (potential, eps) grid, plus homogenized and no-fluctuation values."""
+    """Critical betas over the (case, eps) grid, plus homogenized and no-fluctuation values."""
     spec = config["meanfield"]["critical"]
     theta, beta_range = spec["theta"], spec["beta_range"]
     task = functools.partial(critical_task, config, theta, beta_range)
-    points = [(name, eps) for name in spec["potentials"] for eps in spec["eps"]]
+    points = [(name, eps) for name in spec["cases"] for eps in spec["eps"]]
     futures = client.map(task, *zip(*points))
     roots = dict(zip(points, client.gather(futures)))
     homogenized = {(name, sign): problem(name, HOMOGENIZED, theta, config, sign).critical_betas(beta_range)
-                   for name in spec["potentials"] for sign in spec["psi_signs"]}
+                   for name in spec["cases"] for sign in spec["psi_signs"]}
     without = {name: problem(f"{potential(name, 1.0, config).v0}+none", 1.0, theta, config).critical_betas(beta_range)
-               for name in spec["potentials"]}
+               for name in spec["cases"]}
     width = max(1, *(len(r) for r in [*roots.values(), *homogenized.values(), *without.values()]))
     ds = xr.Dataset(
         {
-            "beta_c": (("potential", "eps", "root"), _pad(roots, spec["potentials"], spec["eps"], width),
+            "beta_c": (("case", "eps", "root"), _pad(roots, spec["cases"], spec["eps"], width),
                        {"long_name": "critical inverse temperature (roots of beta theta Var = 1, eq. 4.4)"}),
-            "beta_c_homogenized": (("potential", "psi_sign", "root"),
-                                   _pad(homogenized, spec["potentials"], spec["psi_signs"], width),
+            "beta_c_homogenized": (("case", "psi_sign", "root"),
+                                   _pad(homogenized, spec["cases"], spec["psi_signs"], width),
                                    {"long_name": "critical beta of the homogenized problem (eq. 2.27)"}),
-            "beta_c_no_fluctuation": (("potential", "root"),
-                                      np.stack([_row(without[name], width) for name in spec["potentials"]]),
+            "beta_c_no_fluctuation": (("case", "root"),
+                                      np.stack([_row(without[name], width) for name in spec["cases"]]),
                                       {"long_name": "critical beta without fluctuations (eq. 1.10)"}),
         },
-        coords=_coords(potential=spec["potentials"], eps=spec["eps"], psi_sign=spec["psi_signs"],
+        coords=_coords(case=spec["cases"], eps=spec["eps"], psi_sign=spec["psi_signs"],
                        root=np.arange(width)),
     )
     for var in ds.data_vars.values():
@@ -137,7 +137,7 @@ def options(spec):
 def diagram_dataset(config, name):
     """Every branch of m = R(m) in the spec's window, with stability and free energy along it."""
     spec = config["meanfield"]["diagrams"][name]
-    prob = problem(spec["potential"], spec["eps"], spec["theta"], config, spec["psi_sign"])
+    prob = problem(spec["case"], spec["eps"], spec["theta"], config, spec["psi_sign"])
     diagram = trace_branches(prob.residual, tuple(spec["m_range"]), tuple(spec["beta_range"]),
                              dH=prob.jacobian, symmetric=prob.potential.symmetric, options=options(spec))
     arrays = padded_arrays(diagram.branches)
@@ -166,7 +166,7 @@ def diagram_dataset(config, name):
         coords=_coords(branch=np.arange(len(diagram.branches)), point=np.arange(arrays["m"].shape[1]),
                        special=np.arange(len(special))),
     )
-    ds = ds.assign_coords(potential=spec["potential"], eps=((), spec["eps"], EPS_ATTRS),
+    ds = ds.assign_coords(case=spec["case"], eps=((), spec["eps"], EPS_ATTRS),
                           theta=((), spec["theta"], {"long_name": "interaction strength theta", "units": "1"}))
     ds.attrs = storage.provenance(spec, figure=name, max_abs_residual=float(residual), **_potential_params(config))
     log.info("diagram %s: %d branches, %d special points, max |m - R(m)| = %.1e",
@@ -181,7 +181,7 @@ def states_at_beta(ds, beta, config):
     so the states are exact to the solver's tolerance; sorted by m, largest first (Table 2).
     """
     spec = ds.attrs["parameters"]
-    prob = problem(spec["potential"], spec["eps"], spec["theta"], config, spec["psi_sign"])
+    prob = problem(spec["case"], spec["eps"], spec["theta"], config, spec["psi_sign"])
     found = []
     for b in ds.branch.values:
         m, betas = ds.m.values[b], ds.beta.values[b]
@@ -219,7 +219,7 @@ def _newton(prob, m, beta, tol=1e-12, maxiter=50):
 
 COORD_ATTRS = {
     "eps": EPS_ATTRS, "beta": BETA_ATTRS, "m": M_ATTRS,
-    "potential": {"long_name": "potential (Table-1 case or V0+V1)"},
+    "case": {"long_name": "two-scale potential: Table-1 case or V0+V1"},
     "psi_sign": {"long_name": "sign convention of psi (eq. 2.21): printed or flipped"},
     "root": {"long_name": "index of the critical beta, ascending", "units": "1"},
     "branch": {"long_name": "branch index", "units": "1"},

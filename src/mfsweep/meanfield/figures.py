@@ -16,17 +16,17 @@ SPECIAL_MARKERS = {"fold": ("o", "C3", "fold"), "branch_point": ("s", "C0", "bra
 
 
 def plot_rmap(store, png):
-    """R(m) against m, one panel per potential, one curve per (eps, beta), with the diagonal y = m."""
+    """R(m) against m, one panel per case, one curve per (eps, beta), with the diagonal y = m."""
     ds = storage.open_store(store).load()
-    fig, axes = _panels(ds.sizes["potential"])
-    for ax, potential in zip(axes, ds.potential.values):
+    fig, axes = _panels(ds.sizes["case"])
+    for ax, case in zip(axes, ds["case"].values):
         curves = itertools.product(ds.eps.values, ds.beta.values)
         for n, (eps, beta) in enumerate(curves):
             colour = "k" if eps == 0 and ds.sizes["eps"] > 1 else f"C{n}"
-            ax.plot(ds.m, ds.R.sel(potential=potential, eps=eps, beta=beta), color=colour,
+            ax.plot(ds.m, ds.R.sel(case=case, eps=eps, beta=beta), color=colour,
                     label=f"{_describe(eps=eps)}, β = {beta:g}")
         ax.plot(ds.m, ds.m, "k--", linewidth=1, label="y = m")
-        ax.set(xlabel=_label(ds.m), ylabel=_label(ds.R), title=str(potential))
+        ax.set(xlabel=_label(ds.m), ylabel=_label(ds.R), title=str(case))
         ax.legend(fontsize="small", loc="upper left")
     fig.suptitle(_describe(theta=ds.attrs["theta"], psi_sign=ds.attrs["parameters"]["psi_sign"]))
     _save(fig, png)
@@ -54,18 +54,18 @@ def plot_diagram(store, png):
         handles.append(ax.axvline(parameters["free_energy_beta"], color="grey", linestyle=":", linewidth=1,
                                   label=f"free energy at β = {parameters['free_energy_beta']:g}"))
     ax.set(xlabel=_label(ds.beta), ylabel=_label(ds.m),
-           title=f"{ds.potential.item()}, " + _describe(theta=float(ds.theta), eps=float(ds.eps),
+           title=f"{ds['case'].item()}, " + _describe(theta=float(ds.theta), eps=float(ds.eps),
                                                         psi_sign=parameters["psi_sign"]))
     ax.legend(handles=handles, fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1))  # beside the curves
     _save(fig, png)
 
 
 def plot_critical(store, png):
-    """Critical beta against eps (log axis), one panel per potential, with homogenized and V0-only levels."""
+    """Critical beta against eps (log axis), one panel per case, with homogenized and V0-only levels."""
     ds = storage.open_store(store).load()
-    fig, axes = _panels(ds.sizes["potential"])
-    for ax, potential in zip(axes, ds.potential.values):
-        at = ds.sel(potential=potential)
+    fig, axes = _panels(ds.sizes["case"])
+    for ax, case in zip(axes, ds["case"].values):
+        at = ds.sel(case=case)
         for root in ds.root.values:
             ax.plot(ds.eps, at.beta_c.sel(root=root), "o-", color=f"C{root}", markersize=4, label=f"root {root}")
         for sign, style in (("printed", "-"), ("flipped", ":")):
@@ -73,7 +73,7 @@ def plot_critical(store, png):
                 ax.axhline(level, color="k", linestyle=style, linewidth=1, label=f"homogenized, ψ {sign}")
         for level in _finite(at.beta_c_no_fluctuation):
             ax.axhline(level, color="grey", linestyle="--", linewidth=1, label="no fluctuation")
-        ax.set(xscale="log", xlabel=_label(ds.eps), ylabel=_label(ds.beta_c), title=str(potential))
+        ax.set(xscale="log", xlabel=_label(ds.eps), ylabel=_label(ds.beta_c), title=str(case))
         ax.legend(fontsize="small")
     fig.suptitle(_describe(theta=ds.attrs["parameters"]["theta"]))
     _save(fig, png)

@@ -29,11 +29,11 @@ def free_energy_table(stores, config):
         spec = ds.attrs["parameters"]
         beta = spec["free_energy_beta"]
         states = states_at_beta(ds, beta, config)
-        match = paper[(paper.potential == spec["potential"]) & (paper.beta == beta)
+        match = paper[(paper["case"] == spec["case"]) & (paper.beta == beta)
                       & (paper.eps == spec["eps"]) & (paper.theta == spec["theta"])]
         reference = dict(zip(match.rank_from_zero, match.free_energy))
         for rank, state in zip(range(len(states) - 1, -1, -1), states):
-            rows.append({"figure": ds.attrs["figure"], "potential": spec["potential"], "theta": spec["theta"],
+            rows.append({"figure": ds.attrs["figure"], "case": spec["case"], "theta": spec["theta"],
                          "eps": spec["eps"], "psi_sign": spec["psi_sign"], "beta": beta, "m": state["m"],
                          "stable": state["stable"], "free_energy": state["free_energy"],
                          "paper_free_energy": reference.get(rank), "paper_states": len(match) or None})
