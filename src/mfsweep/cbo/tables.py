@@ -1,19 +1,17 @@
 """The bi-level success table (Herty et al. 2024, Table 1): ours next to the paper's."""
 
-from importlib import resources
-
 import pandas as pd
 
 from mfsweep import storage
 from mfsweep.cbo.experiment import VARIANT_KEYS
+from mfsweep.tables import reference_data, write_table
 
 PAPER_TABLE1 = "herty2024_table1.csv"
 
 
 def paper_table1():
     """The paper's reported Table 1 (cited reference data shipped with the package)."""
-    with resources.files("mfsweep.data").joinpath(PAPER_TABLE1).open() as f:
-        return pd.read_csv(f, comment="#", dtype={"problem": str}).set_index("problem")
+    return reference_data(PAPER_TABLE1, dtype={"problem": str}).set_index("problem")
 
 
 def bilevel_table(combined):
@@ -41,21 +39,11 @@ def bilevel_table(combined):
 def write_bilevel_table(store, outputs):
     """Write the table of the combined ``store`` to outputs["csv"|"md"|"tex"|"html"]."""
     table = bilevel_table(storage.open_store(store).load())
-    table.to_csv(outputs["csv"], index=False)
-    shown = table.copy()
-    for column in ("mean_error", "paper_mean_error", "median_error"):
-        shown[column] = shown[column].map(lambda value: f"{value:.3e}")
-    for column in ("success_%", "paper_success_%"):
-        shown[column] = shown[column].map(lambda value: f"{value:.0f}")
-    for column in ("mean_time_s", "paper_time_s"):
-        shown[column] = shown[column].map(lambda value: f"{value:.3f}")
-    with open(outputs["md"], "w") as f:
-        f.write(shown.to_markdown(index=False, disable_numparse=True) + "\n")
-    shown.to_latex(outputs["tex"], index=False, escape=True,
-                   caption="Multiscale CBO on the bi-level problems of Herty et al. (2024), Table 1: "
-                           "our runs next to the paper's reported values.",
-                   label="tab:cbo-bilevel")
-    shown.to_html(outputs["html"], index=False)
+    formats = {"mean_error": ".3e", "paper_mean_error": ".3e", "median_error": ".3e", "success_%": ".0f",
+               "paper_success_%": ".0f", "mean_time_s": ".3f", "paper_time_s": ".3f"}
+    write_table(table, outputs, formats, label="tab:cbo-bilevel",
+                caption="Multiscale CBO on the bi-level problems of Herty et al. (2024), Table 1: "
+                        "our runs next to the paper's reported values.")
 
 
 def _variants(combined):

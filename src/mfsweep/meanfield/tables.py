@@ -1,19 +1,17 @@
 """The Table-2-style free-energy table (Gomes & Pavliotis 2017): ours next to the paper's."""
 
-from importlib import resources
-
 import pandas as pd
 
 from mfsweep import storage
 from mfsweep.meanfield.experiment import states_at_beta
+from mfsweep.tables import reference_data, write_table
 
 PAPER_TABLE2 = "gomes2017_table2.csv"
 
 
 def paper_table2():
     """The paper's Table 2 (cited reference data shipped with the package)."""
-    with resources.files("mfsweep.data").joinpath(PAPER_TABLE2).open() as f:
-        return pd.read_csv(f, comment="#", dtype={"figure": str})
+    return reference_data(PAPER_TABLE2, dtype={"figure": str})
 
 
 def free_energy_table(stores, config):
@@ -43,13 +41,6 @@ def free_energy_table(stores, config):
 def write_free_energy_table(stores, config, outputs):
     """Write the table to outputs["csv"|"md"|"tex"|"html"]."""
     table = free_energy_table(stores, config)
-    table.to_csv(outputs["csv"], index=False)
-    shown = table.copy()
-    for column in ("m", "free_energy", "paper_free_energy"):
-        shown[column] = shown[column].map(lambda value: "" if pd.isna(value) else f"{value:.4f}")
-    with open(outputs["md"], "w") as f:
-        f.write(shown.to_markdown(index=False, disable_numparse=True) + "\n")
-    shown.to_latex(outputs["tex"], index=False, escape=True, label="tab:free-energy",
-                   caption="Free energy (eq. 1.5) of the stationary states with m >= 0 at fixed beta, "
-                           "ours next to Table 2 of Gomes & Pavliotis (2017).")
-    shown.to_html(outputs["html"], index=False)
+    write_table(table, outputs, {"m": ".4f", "free_energy": ".4f", "paper_free_energy": ".4f"}, label="tab:free-energy",
+                caption="Free energy (eq. 1.5) of the stationary states with m >= 0 at fixed beta, "
+                        "ours next to Table 2 of Gomes & Pavliotis (2017).")
