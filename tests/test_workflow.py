@@ -27,6 +27,8 @@ TINY = {
         "diagrams": {"d": {"case": "case4", "theta": 5.0, "eps": 0.1, "beta_range": [0.2, 10.0],
                            "free_energy_beta": 8.0, "n_m": 101, "n_beta": 30}},
     },
+    "particles": {"seeds": 2, "settings": {"p": {"case": "case4", "theta": 0.5, "beta": 5.6, "N": 50, "T": 4.0,
+                                                 "snapshots": [0.0, 2.0, 4.0], "psi_signs": ["printed"]}}},
 }
 
 
@@ -74,6 +76,12 @@ def test_workflow_produces_stores_table_figures_and_report(finished_run):
     assert free_energy.m.iloc[-1] == 0.0 and free_energy.stable.any()  # states down to m = 0, one stable
     for name in ("rmaps/r.png", "diagrams/d.png", "critical.png"):
         assert (results / "figures" / "meanfield" / name).stat().st_size > 10_000
+    particles = xr.open_zarr(results / "particles" / "p" / "homogenized-printed.zarr")
+    assert particles["mean"].dims == ("seed", "time") and particles.positions.dims == ("seed", "snapshot", "particle")
+    summary = pd.read_csv(results / "tables" / "particles.csv")
+    assert list(summary.model) == ["full", "homogenized-printed"] and summary.paper_long_time_mean.notna().all()
+    for kind in ("positions", "histograms", "means"):
+        assert (results / "figures" / "particles" / f"p_{kind}.png").stat().st_size > 10_000
     report = snakemake(finished_run, TINY, "--report", "report.html")
     assert report.returncode == 0, report.stderr[-3000:]
     assert (finished_run / "report.html").stat().st_size > 100_000
@@ -101,6 +109,8 @@ def test_lint_and_dry_runs_of_shipped_configs_are_clean(tmp_path):
     ({"cbo_bilevel": {"params": {"N": -1}}}, "On instance['cbo_bilevel']['params']['N']"),
     ({"cbo_bilevel": {"params": {"sigma1": "two"}}}, "'two' is not of type 'number'"),
     ({"meanfield": {"diagrams": {"x": {"case": "case9", "theta": 1.0}}}}, "unknown case 'case9'"),
+    ({"particles": {"settings": {"x": {"case": "case1", "theta": 1.0, "beta": 1.0, "T": 1.005}}}},
+     "particles.settings.x.T: 1.005 is not a multiple of dt = 0.01"),
 ])
 def test_bad_config_stops_before_any_work(tmp_path, bad, message):
     result = snakemake(tmp_path, bad)

@@ -5,6 +5,7 @@ from snakemake.utils import validate
 
 from mfsweep.cbo import experiment as cbo_experiment
 from mfsweep.meanfield import experiment as meanfield_experiment
+from mfsweep.meanfield import montecarlo
 
 
 validate(config, schema="../../config/schema.yaml")  # same schema as mfsweep.config.load_config
@@ -41,6 +42,16 @@ def get_free_energy_diagrams():
             if spec["free_energy_beta"] is not None]
 
 
+montecarlo.validate(config)  # raises ValueError naming a bad setting key
+
+
+def get_particle_stores(setting=None):
+    """The (setting, model) particle stores: of one setting, or of all."""
+    settings = config["particles"]["settings"]
+    names = [setting] if setting is not None else list(settings)
+    return [f"results/particles/{name}/{model}.zarr" for name in names for model in montecarlo.models(settings[name])]
+
+
 def get_final_outputs():
     section = config["meanfield"]
     outputs = [*rules.cbo_bilevel_table.output, *rules.cbo_bilevel_figures.output]
@@ -50,4 +61,8 @@ def get_final_outputs():
         outputs.append("results/figures/meanfield/critical.png")
     if get_free_energy_diagrams():
         outputs += rules.meanfield_free_energy_table.output
+    for setting in config["particles"]["settings"]:
+        outputs += [f"results/figures/particles/{setting}_{kind}.png" for kind in ("positions", "histograms", "means")]
+    if config["particles"]["settings"]:
+        outputs += rules.particles_table.output
     return outputs

@@ -24,12 +24,12 @@ def plot_rmap(store, png):
         for n, (eps, beta) in enumerate(curves):
             colour = "k" if eps == 0 and ds.sizes["eps"] > 1 else f"C{n}"
             ax.plot(ds.m, ds.R.sel(case=case, eps=eps, beta=beta), color=colour,
-                    label=f"{_describe(eps=eps)}, β = {beta:g}")
+                    label=f"{describe(eps=eps)}, β = {beta:g}")
         ax.plot(ds.m, ds.m, "k--", linewidth=1, label="y = m")
         ax.set(xlabel=_label(ds.m), ylabel=_label(ds.R), title=str(case))
         ax.legend(fontsize="small", loc="upper left")
-    fig.suptitle(_describe(theta=ds.attrs["theta"], psi_sign=ds.attrs["parameters"]["psi_sign"]))
-    _save(fig, png)
+    fig.suptitle(describe(theta=ds.attrs["theta"], psi_sign=ds.attrs["parameters"]["psi_sign"]))
+    save_figure(fig, png)
 
 
 def plot_diagram(store, png):
@@ -54,10 +54,10 @@ def plot_diagram(store, png):
         handles.append(ax.axvline(parameters["free_energy_beta"], color="grey", linestyle=":", linewidth=1,
                                   label=f"free energy at β = {parameters['free_energy_beta']:g}"))
     ax.set(xlabel=_label(ds.beta), ylabel=_label(ds.m),
-           title=f"{ds['case'].item()}, " + _describe(theta=float(ds.theta), eps=float(ds.eps),
+           title=f"{ds['case'].item()}, " + describe(theta=float(ds.theta), eps=float(ds.eps),
                                                         psi_sign=parameters["psi_sign"]))
     ax.legend(handles=handles, fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1))  # beside the curves
-    _save(fig, png)
+    save_figure(fig, png)
 
 
 def plot_critical(store, png):
@@ -75,11 +75,11 @@ def plot_critical(store, png):
             ax.axhline(level, color="grey", linestyle="--", linewidth=1, label="no fluctuation")
         ax.set(xscale="log", xlabel=_label(ds.eps), ylabel=_label(ds.beta_c), title=str(case))
         ax.legend(fontsize="small")
-    fig.suptitle(_describe(theta=ds.attrs["parameters"]["theta"]))
-    _save(fig, png)
+    fig.suptitle(describe(theta=ds.attrs["parameters"]["theta"]))
+    save_figure(fig, png)
 
 
-def _describe(theta=None, eps=None, psi_sign=None):
+def describe(theta=None, eps=None, psi_sign=None):
     """'θ = 5, ε = 0.1' style text; eps = 0 reads "homogenized"; a flipped psi sign is said."""
     parts = []
     if theta is not None:
@@ -105,7 +105,7 @@ def _panels(count):
     return fig, axes[0]
 
 
-def _save(fig, path):
+def save_figure(fig, path):
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

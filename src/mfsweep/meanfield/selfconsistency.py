@@ -61,6 +61,7 @@ __all__ = [
     "QuadratureGrid",
     "GibbsMoments",
     "Density",
+    "StationaryState",
     "FreeEnergyTerms",
     "R",
     "dR_dm",
@@ -109,6 +110,12 @@ class GibbsMoments(NamedTuple):
     mean_w: np.ndarray | None  # <W>_p
 
 
+class StationaryState(NamedTuple):
+    m: float
+    stable: bool
+    free_energy: float
+
+
 class Density(NamedTuple):
     x: np.ndarray
     p: np.ndarray  # normalised: sum(w * p) == 1 (rows for array m)
@@ -120,6 +127,28 @@ class FreeEnergyTerms(NamedTuple):
     potential: np.ndarray  # int W p
     interaction: np.ndarray  # (theta/2) int int (x-y)^2/2 p p = (theta/2) Var
     total: np.ndarray
+
+
+def _scan_roots(fn, xs, values, xtol):
+    """Roots of the scalar ``fn`` at the sign changes of ``values`` = fn(xs), refined by brentq.
+
+    The scalar ``fn`` may differ from the vectorised scan by rounding (its quadrature lattice
+    depends on the argument's size); a root sitting on a scan point is then taken as is.
+    """
+    roots = []
+    for i in range(xs.size - 1):
+        if values[i] == 0.0:
+            roots.append(xs[i])
+        elif values[i] * values[i + 1] < 0.0:
+            a, b = xs[i], xs[i + 1]
+            fa, fb = fn(a), fn(b)
+            if fa * fb <= 0.0:
+                roots.append(brentq(fn, a, b, xtol=xtol, rtol=1e-12, maxiter=200))
+            else:
+                roots.append(a if abs(fa) < abs(fb) else b)
+    if values[-1] == 0.0:
+        roots.append(xs[-1])
+    return np.unique(roots)
 
 
 def _asfloat(v):
@@ -425,17 +454,19 @@ class MeanFieldProblem:
         else:
             raise ValueError("spacing must be 'geometric' or 'linear'")
         g = np.asarray(self.critical_function(bs))
-        f = lambda b: float(self.critical_function(b))  # noqa: E731
-        roots = []
-        for i in range(n_scan - 1):
-            if g[i] == 0.0:
-                roots.append(bs[i])
-            elif g[i] * g[i + 1] < 0.0:
-                roots.append(brentq(f, bs[i], bs[i + 1], xtol=xtol, rtol=1e-12, maxiter=200))
-        if g[-1] == 0.0:
-            roots.append(bs[-1])
-        roots = np.array(roots)
+        roots = _scan_roots(lambda b: float(self.critical_function(b)), bs, g, xtol)
         return (roots, bs, g) if return_scan else roots
+
+    def stationary_states(self, beta, m_range=(-3.0, 3.0), *, n_scan: int = 601, xtol: float = 1e-12):
+        """Every stationary state m = R(m) in ``m_range`` at ``beta``, ascending in m (sign-change scan + brentq).
+
+        Returns a list of StationaryState(m, stable (R'(m) < 1), free_energy (eq. 1.5)).
+        Tangential roots and roots closer than the scan spacing are not detected.
+        """
+        ms = np.linspace(*map(float, m_range), n_scan)
+        roots = _scan_roots(lambda m: float(self.residual(m, beta)), ms, np.asarray(self.residual(ms, beta)), xtol)
+        return [StationaryState(float(m), bool(self.dR_dm(m, beta) < 1.0), float(self.free_energy(m, beta)))
+                for m in roots]
 
     def stationary_density(self, m, beta=None) -> Density:
         """Normalised p(x; m) on the quadrature grid (rows for array m)."""

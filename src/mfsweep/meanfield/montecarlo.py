@@ -1,0 +1,257 @@
+"""Monte Carlo of the interacting particle systems (Gomes & Pavliotis 2017, Section 4.4) as stored sweeps.
+
+One store per (setting, model) with model ``full`` (eq. 2.1) or ``homogenized-<psi_sign>``
+(eq. 2.17 with psi of eq. 2.21 as printed or flipped). The replicates (dim ``seed``) are fanned
+out as dask tasks; replicate k of a parameter point draws its initial positions and noise from
+``seed_sequence(seed, "particles", point, k)``, where ``point`` names the physical parameters
+(case, theta, beta, delta, a, eps, N, initial law) and not the model: the models of a point share
+initial positions and noise (common random numbers), and no result depends on the chunking.
+"""
+
+import functools
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from mfsweep import storage, sweep
+from mfsweep.cluster import dask_client
+from mfsweep.meanfield import experiment
+from mfsweep.meanfield.particles import full_table, homogenized_table, run_particles, table_spacing
+from mfsweep.seeding import seed_sequence
+
+log = logging.getLogger(__name__)
+
+EXPERIMENT = "particles"
+FULL = "full"
+HOMOGENIZED = "homogenized"
+
+
+def models(spec):
+    """Store names of a setting: ``full`` and/or ``homogenized-<psi_sign>`` per configured sign."""
+    names = []
+    for dynamics in spec["models"]:
+        names += [FULL] if dynamics == FULL else [f"{HOMOGENIZED}-{sign}" for sign in spec["psi_signs"]]
+    return names
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything one (setting, model) store needs, checked before any work starts."""
+
+    setting: str
+    model: str
+    spec: dict
+    config_meanfield: dict
+    table_config: dict
+    n_steps: int
+    record_every: int
+    snapshot_steps: tuple
+    average_from: int
+
+    @property
+    def homogenized(self):
+        return self.model != FULL
+
+    @property
+    def psi_sign(self):
+        return self.model.partition("-")[2] or "none"
+
+    @property
+    def edges(self):
+        return np.linspace(*self.spec["bins"]["range"], self.spec["bins"]["count"] + 1)
+
+    @property
+    def point(self):
+        """Label of the physical parameter point (the seed key; shared by the models)."""
+        s, mf = self.spec, self.config_meanfield
+        return (f"case={s['case']},theta={s['theta']!r},beta={s['beta']!r},delta={mf['delta']!r},a={mf['a']!r},"
+                f"eps={s['eps']!r},N={s['N']},init=N({s['init_mean']!r},{s['init_var']!r})")
+
+    def potential(self):
+        return experiment.potential(self.spec["case"], self.spec["eps"], {"meanfield": self.config_meanfield})
+
+    def table(self):
+        spacing = table_spacing(self.spec["eps"], self.homogenized, self.table_config["points_per_period"],
+                                self.table_config["dx"])
+        domain = self.table_config["domain"]
+        if self.homogenized:
+            return homogenized_table(self.potential(), self.spec["beta"], domain, spacing, self.psi_sign)
+        return full_table(self.potential(), domain, spacing)
+
+    def stationary_problem(self, config):
+        """The stationary McKean-Vlasov problem of this model (eps = 0 for the homogenized one)."""
+        eps = experiment.HOMOGENIZED if self.homogenized else self.spec["eps"]
+        sign = self.psi_sign if self.homogenized else "printed"
+        return experiment.problem(self.spec["case"], eps, self.spec["theta"], config, sign)
+
+
+def _steps(key, value, dt):
+    steps = value / dt
+    if abs(steps - round(steps)) > 1e-9 * max(1.0, steps):
+        raise ValueError(f"particles.settings.{key}: {value} is not a multiple of dt = {dt}")
+    return int(round(steps))
+
+
+def plan(config, setting, model):
+    """The validated plan of one store; a ValueError names the bad key and the allowed values."""
+    section = config["particles"]
+    if setting not in section["settings"]:
+        raise ValueError(f"particles.settings: unknown setting {setting!r}; allowed: {sorted(section['settings'])}")
+    spec = section["settings"][setting]
+    if model not in models(spec):
+        raise ValueError(f"particles.settings.{setting}: unknown model {model!r}; allowed: {models(spec)}")
+    experiment.potential(spec["case"], spec["eps"], config)  # raises naming the allowed cases
+    dt, T = spec["dt"], spec["T"]
+    n_steps = _steps(f"{setting}.T", T, dt)
+    record_every = _steps(f"{setting}.record_dt", spec["record_dt"], dt)
+    if any(t > T for t in spec["snapshots"]):
+        raise ValueError(f"particles.settings.{setting}.snapshots: times must lie in [0, T = {T}]")
+    snapshots = tuple(sorted(_steps(f"{setting}.snapshots", t, dt) for t in spec["snapshots"]))
+    average_from = T / 2 if spec["average_from"] is None else spec["average_from"]
+    if not average_from < T:
+        raise ValueError(f"particles.settings.{setting}.average_from: must be < T = {T}")
+    lo, hi = spec["bins"]["range"]
+    if not lo < hi:
+        raise ValueError(f"particles.settings.{setting}.bins.range: need lo < hi, got {[lo, hi]}")
+    first_average = math.ceil(average_from / dt / record_every - 1e-9) * record_every
+    return Plan(setting, model, spec, config["meanfield"], section["table"], n_steps, record_every, snapshots,
+                first_average)
+
+
+def validate(config):
+    """Plan every store of the ``particles`` section (errors before any work starts)."""
+    for setting, spec in config["particles"]["settings"].items():
+        for model in models(spec):
+            plan(config, setting, model)
+
+
+def replicate_task(plan_, seed, replicates):
+    """One dask task: the records of ``replicates`` (replicate indices)."""
+    table = plan_.table()
+    spec = plan_.spec
+    records = []
+    for k in replicates:
+        rng = np.random.Generator(np.random.PCG64(seed_sequence(seed, EXPERIMENT, plan_.point, k)))
+        x0 = spec["init_mean"] + math.sqrt(spec["init_var"]) * rng.standard_normal(spec["N"])
+        start = time.perf_counter()
+        trajectory = run_particles(table, x0, rng, theta=spec["theta"], beta=spec["beta"], dt=spec["dt"],
+                                   n_steps=plan_.n_steps, record_every=plan_.record_every,
+                                   snapshot_steps=plan_.snapshot_steps, bins=plan_.edges,
+                                   average_from=plan_.average_from)
+        records.append({"mean": trajectory.means, "positions": trajectory.snapshots, "counts": trajectory.counts,
+                        "wall_time": time.perf_counter() - start})
+    return records
+
+
+def run_store(config, setting, model, output, threads):
+    """Compute one (setting, model) store over ``particles.seeds`` replicates and write it atomically."""
+    plan_ = plan(config, setting, model)
+    seed, replicates = config["seed"], config["particles"]["seeds"]
+    description = {"experiment": EXPERIMENT, "seed": seed, "plan": repr(plan_), "code": storage.git_commit()}
+    checkpoint_dir = f"{output}.partial"
+    label = f"{EXPERIMENT} {setting}/{model}"
+    with dask_client(config["dask"], threads) as client:
+        records = sweep.run_sweep(client, functools.partial(replicate_task, plan_, seed), range(replicates),
+                                  config["dask"]["runs_per_task"], checkpoint_dir, sweep.fingerprint(description),
+                                  label)
+    ds = particles_dataset(plan_, records, seed)
+    storage.write_zarr_atomic(ds, output)
+    sweep.remove_checkpoints(checkpoint_dir)
+    log.info("%s: wrote %s (long-time mean %.3f +- %.3f over %d seeds)", label, output,
+             float(ds.long_time_mean.mean()), float(ds.long_time_mean.std()), replicates)
+
+
+def particles_dataset(plan_, records, seed):
+    """Labelled dataset of one (setting, model) store from {replicate: record}."""
+    spec = plan_.spec
+    seeds = sorted(records)
+    edges = plan_.edges
+    width = edges[1] - edges[0]
+    stack = lambda name: np.stack([np.asarray(records[k][name]) for k in seeds])  # noqa: E731
+    mean, positions, counts = stack("mean"), stack("positions"), stack("counts")
+    times = spec["dt"] * plan_.record_every * np.arange(mean.shape[1])
+    averaged = times >= plan_.average_from * spec["dt"] - 1e-9
+    histogram = np.stack([[np.histogram(snap, edges)[0] for snap in per_seed] for per_seed in positions])
+    ds = xr.Dataset(
+        {
+            "mean": (("seed", "time"), mean, {"long_name": "empirical mean xbar(t) of the particles (eq. 4.5)",
+                                              "units": "1"}),
+            "positions": (("seed", "snapshot", "particle"), positions, {"long_name": "particle positions",
+                                                                         "units": "1"}),
+            "histogram": (("seed", "snapshot", "bin"), histogram / (spec["N"] * width),
+                          {"long_name": "empirical density of the positions at the snapshot", "units": "1"}),
+            "time_averaged_density": (("seed", "bin"), counts / (averaged.sum() * spec["N"] * width),
+                                      {"long_name": "empirical density pooled over the recorded times in "
+                                                    "[average_from, T]", "units": "1"}),
+            "long_time_mean": ("seed", mean[:, averaged].mean(axis=1),
+                               {"long_name": "xbar(t) averaged over [average_from, T]", "units": "1"}),
+            "wall_time": ("seed", stack("wall_time"), {"long_name": "wall time of the kernel call", "units": "s"}),
+            "bin_bounds": (("bin", "bound"), np.stack([edges[:-1], edges[1:]], axis=1),
+                           {"long_name": "histogram bin edges", "units": "1"}),
+        },
+        coords={
+            "seed": ("seed", np.asarray(seeds, dtype=np.int64), {"long_name": "replicate index", "units": "1"}),
+            "time": ("time", times, {"long_name": "time t", "units": "1"}),
+            "snapshot": ("snapshot", spec["dt"] * np.asarray(plan_.snapshot_steps),
+                         {"long_name": "snapshot time t", "units": "1"}),
+            "particle": ("particle", np.arange(spec["N"]), {"long_name": "particle index", "units": "1"}),
+            "bin": ("bin", 0.5 * (edges[:-1] + edges[1:]), {"long_name": "bin centre x", "units": "1",
+                                                             "bounds": "bin_bounds"}),
+            "case": ((), spec["case"], {"long_name": "two-scale potential: Table-1 case or V0+V1"}),
+            "dynamics": ((), FULL if not plan_.homogenized else HOMOGENIZED,
+                         {"long_name": "full eps-system (eq. 2.1, Euler-Maruyama) or homogenized (eq. 2.17, Milstein)"}),
+            "psi_sign": ((), plan_.psi_sign, {"long_name": "sign convention of psi (eq. 2.21); none for full"}),
+            "theta": ((), float(spec["theta"]), {"long_name": "interaction strength theta", "units": "1"}),
+            "beta": ((), float(spec["beta"]), experiment.BETA_ATTRS),
+            "delta": ((), float(plan_.config_meanfield["delta"]), {"long_name": "fluctuation strength delta",
+                                                                    "units": "1"}),
+            "eps": ((), float(spec["eps"]), {"long_name": "scale separation epsilon", "units": "1"}),
+            "n_particles": ((), int(spec["N"]), {"long_name": "number of particles N", "units": "1"}),
+            "dt": ((), float(spec["dt"]), {"long_name": "time step", "units": "1"}),
+        },
+    )
+    ds.attrs = storage.provenance(
+        spec, experiment=EXPERIMENT, setting=plan_.setting, model=plan_.model, meanfield=plan_.config_meanfield,
+        table=plan_.table_config, average_from=plan_.average_from * spec["dt"], seed_root=seed,
+        seed_keys=f"SeedSequence({seed}, spawn_key=(h('{EXPERIMENT}'), h('{plan_.point}'), seed)), "
+                  "h = mfsweep.seeding.stable_key; PCG64")
+    return ds
+
+
+def stationary_prediction(ds):
+    """Stationary McKean-Vlasov states at the store's parameters, and the one its particles reached.
+
+    Returns (states, matched, bin_probability): every state m = R(m) in [-3, 3] (stationary
+    solver of :mod:`.selfconsistency`, same model: eps-system or homogenized with the same psi
+    sign), the stable state nearest to the seed-averaged long-time mean, and that state's
+    probability of each histogram bin (for comparison with the time-averaged density).
+    """
+    spec, config = ds.attrs["parameters"], {"meanfield": ds.attrs["meanfield"]}
+    homogenized = str(ds.dynamics.values) == HOMOGENIZED
+    eps = experiment.HOMOGENIZED if homogenized else spec["eps"]
+    sign = str(ds.psi_sign.values) if homogenized else "printed"
+    problem = experiment.problem(spec["case"], eps, spec["theta"], config, sign)
+    states = problem.stationary_states(spec["beta"])
+    stable = [s for s in states if s.stable]
+    reached = float(ds.long_time_mean.mean())
+    matched = min(stable, key=lambda s: abs(s.m - reached))
+    density = problem.stationary_density(matched.m, spec["beta"])
+    cdf = np.concatenate([[0.0], np.cumsum(density.w * density.p)])
+    nodes = np.concatenate([[density.x[0] - 1e-12], density.x])
+    edges = np.append(ds.bin_bounds.values[:, 0], ds.bin_bounds.values[-1, 1])
+    return states, matched, np.diff(np.interp(edges, nodes, cdf))
+
+
+def total_variation(ds, bin_probability):
+    """Total-variation distance between the seed-pooled time-averaged histogram and ``bin_probability``.
+
+    Mass outside the bins counts on both sides (it is the complement of the bins' total).
+    """
+    width = float(ds.bin_bounds[0, 1] - ds.bin_bounds[0, 0])
+    empirical = ds.time_averaged_density.mean("seed").values * width
+    outside = abs((1.0 - empirical.sum()) - (1.0 - bin_probability.sum()))
+    return 0.5 * (np.abs(empirical - bin_probability).sum() + outside)

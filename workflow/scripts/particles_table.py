@@ -1,0 +1,7 @@
+"""Rule particles_table: long-time means and histograms against the stationary solver and the paper."""
+
+from mfsweep.meanfield.montecarlo_tables import write_particles_table
+from mfsweep.scriptlog import log_to
+
+log_to(snakemake.log[0])
+write_particles_table(snakemake.input, dict(snakemake.output.items()))
