@@ -17,6 +17,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/cbo_bilevel.smk"
 include: "workflow/rules/meanfield.smk"
 include: "workflow/rules/particles.smk"
+include: "workflow/rules/mckean_vlasov.smk"
 
 
 rule all:

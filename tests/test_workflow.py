@@ -29,6 +29,8 @@ TINY = {
     },
     "particles": {"seeds": 2, "settings": {"p": {"case": "case4", "theta": 0.5, "beta": 5.6, "N": 50, "T": 4.0,
                                                  "snapshots": [0.0, 2.0, 4.0], "psi_signs": ["printed"]}}},
+    "mckean_vlasov": {"settings": {"q": {"case": "case4", "thetas": [0.5], "betas": [5.6], "T": 2.0, "n_outputs": 4,
+                                         "psi_signs": ["flipped"], "snapshots": [0.0, 1.0]}}},
 }
 
 
@@ -82,6 +84,11 @@ def test_workflow_produces_stores_table_figures_and_report(finished_run):
     assert list(summary.model) == ["full", "homogenized-printed"] and summary.paper_long_time_mean.notna().all()
     for kind in ("positions", "histograms", "means"):
         assert (results / "figures" / "particles" / f"p_{kind}.png").stat().st_size > 10_000
+    pde = xr.open_zarr(results / "mckean_vlasov" / "q" / "homogenized-flipped.zarr")
+    assert pde.p.dims == ("theta", "beta", "time", "x")
+    assert str(pde.psi_sign.values) == "flipped" and abs(float(pde.mass.max()) - 1.0) < 1e-12
+    for kind in ("densities", "evolution"):
+        assert (results / "figures" / "mckean_vlasov" / f"q_{kind}.png").stat().st_size > 10_000
     report = snakemake(finished_run, TINY, "--report", "report.html")
     assert report.returncode == 0, report.stderr[-3000:]
     assert (finished_run / "report.html").stat().st_size > 100_000
@@ -111,6 +118,7 @@ def test_lint_and_dry_runs_of_shipped_configs_are_clean(tmp_path):
     ({"meanfield": {"diagrams": {"x": {"case": "case9", "theta": 1.0}}}}, "unknown case 'case9'"),
     ({"particles": {"settings": {"x": {"case": "case1", "theta": 1.0, "beta": 1.0, "T": 1.005}}}},
      "particles.settings.x.T: 1.005 is not a multiple of dt = 0.01"),
+    ({"mckean_vlasov": {"settings": {"x": {"case": "case7", "thetas": [1.0], "betas": [1.0]}}}}, "unknown case 'case7'"),
 ])
 def test_bad_config_stops_before_any_work(tmp_path, bad, message):
     result = snakemake(tmp_path, bad)

@@ -5,7 +5,7 @@ from snakemake.utils import validate
 
 from mfsweep.cbo import experiment as cbo_experiment
 from mfsweep.meanfield import experiment as meanfield_experiment
-from mfsweep.meanfield import montecarlo
+from mfsweep.meanfield import mckean_vlasov, montecarlo
 
 
 validate(config, schema="../../config/schema.yaml")  # same schema as mfsweep.config.load_config
@@ -52,6 +52,15 @@ def get_particle_stores(setting=None):
     return [f"results/particles/{name}/{model}.zarr" for name in names for model in montecarlo.models(settings[name])]
 
 
+mckean_vlasov.validate(config)  # raises ValueError naming a bad setting key
+
+
+def get_mckean_vlasov_stores(setting):
+    """The (setting, model) McKean-Vlasov stores of one setting."""
+    spec = config["mckean_vlasov"]["settings"][setting]
+    return [f"results/mckean_vlasov/{setting}/{model}.zarr" for model in montecarlo.models(spec)]
+
+
 def get_final_outputs():
     section = config["meanfield"]
     outputs = [*rules.cbo_bilevel_table.output, *rules.cbo_bilevel_figures.output]
@@ -65,4 +74,6 @@ def get_final_outputs():
         outputs += [f"results/figures/particles/{setting}_{kind}.png" for kind in ("positions", "histograms", "means")]
     if config["particles"]["settings"]:
         outputs += rules.particles_table.output
+    for setting in config["mckean_vlasov"]["settings"]:
+        outputs += [f"results/figures/mckean_vlasov/{setting}_{kind}.png" for kind in ("densities", "evolution")]
     return outputs

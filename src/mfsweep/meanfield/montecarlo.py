@@ -223,12 +223,12 @@ def particles_dataset(plan_, records, seed):
 
 
 def stationary_prediction(ds):
-    """Stationary McKean-Vlasov states at the store's parameters, and the one its particles reached.
+    """Stationary McKean-Vlasov states at the store's parameters, and the one each seed reached.
 
     Returns (states, matched, bin_probability): every state m = R(m) in [-3, 3] (stationary
     solver of :mod:`.selfconsistency`, same model: eps-system or homogenized with the same psi
-    sign), the stable state nearest to the seed-averaged long-time mean, and that state's
-    probability of each histogram bin (for comparison with the time-averaged density).
+    sign), per seed the stable state nearest to its long-time mean, and per seed that state's
+    probability of each histogram bin (seeds of a symmetric problem may reach m and -m).
     """
     spec, config = ds.attrs["parameters"], {"meanfield": ds.attrs["meanfield"]}
     homogenized = str(ds.dynamics.values) == HOMOGENIZED
@@ -237,21 +237,23 @@ def stationary_prediction(ds):
     problem = experiment.problem(spec["case"], eps, spec["theta"], config, sign)
     states = problem.stationary_states(spec["beta"])
     stable = [s for s in states if s.stable]
-    reached = float(ds.long_time_mean.mean())
-    matched = min(stable, key=lambda s: abs(s.m - reached))
-    density = problem.stationary_density(matched.m, spec["beta"])
-    cdf = np.concatenate([[0.0], np.cumsum(density.w * density.p)])
-    nodes = np.concatenate([[density.x[0] - 1e-12], density.x])
+    matched = [min(stable, key=lambda s: abs(s.m - reached)) for reached in ds.long_time_mean.values]
     edges = np.append(ds.bin_bounds.values[:, 0], ds.bin_bounds.values[-1, 1])
-    return states, matched, np.diff(np.interp(edges, nodes, cdf))
+    probability = {}
+    for state in set(matched):
+        density = problem.stationary_density(state.m, spec["beta"])
+        cdf = np.concatenate([[0.0], np.cumsum(density.w * density.p)])
+        nodes = np.concatenate([[density.x[0] - 1e-12], density.x])
+        probability[state] = np.diff(np.interp(edges, nodes, cdf))
+    return states, matched, np.stack([probability[state] for state in matched])
 
 
 def total_variation(ds, bin_probability):
-    """Total-variation distance between the seed-pooled time-averaged histogram and ``bin_probability``.
+    """Per seed: total-variation distance between its time-averaged histogram and ``bin_probability[seed]``.
 
     Mass outside the bins counts on both sides (it is the complement of the bins' total).
     """
     width = float(ds.bin_bounds[0, 1] - ds.bin_bounds[0, 0])
-    empirical = ds.time_averaged_density.mean("seed").values * width
-    outside = abs((1.0 - empirical.sum()) - (1.0 - bin_probability.sum()))
-    return 0.5 * (np.abs(empirical - bin_probability).sum() + outside)
+    empirical = ds.time_averaged_density.values * width
+    outside = np.abs(empirical.sum(axis=1) - bin_probability.sum(axis=1))
+    return 0.5 * (np.abs(empirical - bin_probability).sum(axis=1) + outside)

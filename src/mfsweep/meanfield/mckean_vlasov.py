@@ -1,0 +1,155 @@
+"""Time-dependent McKean-Vlasov runs (Gomes & Pavliotis 2017, Section 4.5, Figs 17-18) as stored sweeps.
+
+One store per (setting, model), model ``full`` (eq. 4.6) or ``homogenized-<psi_sign>`` (eq. 4.7
+in gradient-flow form, see :mod:`.fokker_planck`). The (theta, beta) points of a setting are
+fanned out as dask tasks; each evolves p(x, t) from a Gaussian to T and records p, m, the free
+energy, the mass and the L1 distance to the stationary state that the self-consistency solver
+gives at the same parameters (the stable state nearest to the final mean).
+"""
+
+import itertools
+import logging
+import time
+
+import numpy as np
+import xarray as xr
+
+from mfsweep import storage
+from mfsweep.cluster import dask_client
+from mfsweep.meanfield import experiment
+from mfsweep.meanfield.fokker_planck import FokkerPlanck
+from mfsweep.meanfield.montecarlo import FULL, HOMOGENIZED, models
+
+log = logging.getLogger(__name__)
+
+EXPERIMENT = "mckean_vlasov"
+
+
+def output_times(spec):
+    """0, ``n_outputs`` geometric times from ``first_output`` to T, and the snapshot times (<= T)."""
+    times = np.geomspace(spec["first_output"], spec["T"], spec["n_outputs"])
+    return np.unique(np.concatenate([[0.0], times, [t for t in spec["snapshots"] if t <= spec["T"]]]))
+
+
+def solver(config, setting, model, theta, beta):
+    """The Fokker-Planck solver of one parameter point."""
+    spec, grid = config["mckean_vlasov"]["settings"][setting], config["mckean_vlasov"]["grid"]
+    homogenized = model != FULL
+    potential = experiment.potential(spec["case"], spec["eps"], config)
+    return FokkerPlanck(potential, float(theta), float(beta), homogenized=homogenized,
+                        psi_sign=model.partition("-")[2] or "printed", domain=tuple(grid["domain"]), dx=grid["dx"],
+                        cells_per_period=grid["cells_per_period"])
+
+
+def validate(config):
+    """Check every setting before any work: names, models, times and grids."""
+    section = config["mckean_vlasov"]
+    for setting, spec in section["settings"].items():
+        if not spec["first_output"] < spec["T"]:
+            raise ValueError(f"mckean_vlasov.settings.{setting}.first_output: must be < T = {spec['T']}")
+        lo, hi = section["grid"]["domain"]
+        if not lo < spec["init_mean"] < hi:
+            raise ValueError(f"mckean_vlasov.settings.{setting}.init_mean: must lie in grid.domain {[lo, hi]}")
+        for model in models(spec):
+            solver(config, setting, model, spec["thetas"][0], spec["betas"][0])
+
+
+def stationary_on_grid(fp, config, case, final_mean):
+    """The stationary solver's density on the cell centres, for the stable state nearest to ``final_mean``."""
+    eps = experiment.HOMOGENIZED if fp.homogenized else fp.potential.eps
+    problem = experiment.problem(case, eps, fp.theta, config, fp.psi_sign)
+    stable = [s for s in problem.stationary_states(fp.beta) if s.stable]
+    state = min(stable, key=lambda s: abs(s.m - final_mean))
+    log_z = float(problem.moments(state.m, fp.beta).log_z)
+    x = fp.x
+    return state, np.exp(-fp.beta * (fp.confining(x) + fp.theta * (0.5 * x * x - state.m * x)) - log_z)
+
+
+def point_task(config, setting, model, theta, beta):
+    """One dask task: evolve one (theta, beta) point and compare with the stationary solver."""
+    spec, solver_options = config["mckean_vlasov"]["settings"][setting], config["mckean_vlasov"]["solver"]
+    fp = solver(config, setting, model, theta, beta)
+    start = time.perf_counter()
+    evolution = fp.evolve(fp.initial(spec["init_mean"], spec["init_var"]), output_times(spec), **solver_options)
+    wall = time.perf_counter() - start
+    state, stationary = stationary_on_grid(fp, config, spec["case"], evolution.mean[-1])
+    distance = fp.h * np.abs(evolution.p - stationary).sum(axis=1)
+    return {"evolution": evolution, "wall_time": wall, "stationary": stationary, "stationary_m": state.m,
+            "stationary_free_energy": state.free_energy, "distance": distance}
+
+
+def run_store(config, setting, model, output, threads):
+    """All (theta, beta) points of one (setting, model), as dask tasks; written atomically."""
+    spec = config["mckean_vlasov"]["settings"][setting]
+    points = list(itertools.product(spec["thetas"], spec["betas"]))
+    with dask_client(config["dask"], threads) as client:
+        futures = [client.submit(point_task, config, setting, model, theta, beta, pure=False) for theta, beta in points]
+        results = client.gather(futures)
+    ds = mckean_vlasov_dataset(config, setting, model, results)
+    storage.write_zarr_atomic(ds, output)
+    log.info("%s %s/%s: wrote %s (%d points, %.1f s of solver time)", EXPERIMENT, setting, model, output,
+             len(points), float(ds.wall_time.sum()))
+
+
+def mckean_vlasov_dataset(config, setting, model, results):
+    """Labelled dataset with dims (theta, beta, time, x) from the point results (in product order)."""
+    spec = config["mckean_vlasov"]["settings"][setting]
+    fp = solver(config, setting, model, spec["thetas"][0], spec["betas"][0])
+    shape = (len(spec["thetas"]), len(spec["betas"]))
+
+    def grid(values):
+        values = np.asarray(values)
+        return values.reshape(shape + values.shape[1:])
+
+    evolutions = [r["evolution"] for r in results]
+    point, series = ("theta", "beta"), ("theta", "beta", "time")
+    ds = xr.Dataset(
+        {
+            "p": (series + ("x",), grid([e.p for e in evolutions]),
+                  {"long_name": "density p(x, t) (cell averages)", "units": "1"}),
+            "mean": (series, grid([e.mean for e in evolutions]), {"long_name": "first moment m(t)", "units": "1"}),
+            "free_energy": (series, grid([e.free_energy for e in evolutions]),
+                            {"long_name": "discrete free energy F(t) (eq. 1.5)", "units": "1"}),
+            "mass": (series, grid([e.mass for e in evolutions]), {"long_name": "total mass", "units": "1"}),
+            "distance_to_stationary": (series, grid([r["distance"] for r in results]),
+                                       {"long_name": "L1 distance of p(t) to the stationary solver's state",
+                                        "units": "1"}),
+            "stationary_p": (point + ("x",), grid([r["stationary"] for r in results]),
+                             {"long_name": "stationary density of the self-consistency solver", "units": "1"}),
+            "stationary_m": (point, grid([r["stationary_m"] for r in results]),
+                             {"long_name": "m of the stable stationary state nearest to m(T)", "units": "1"}),
+            "stationary_free_energy": (point, grid([r["stationary_free_energy"] for r in results]),
+                                       {"long_name": "free energy of that state (eq. 1.5)", "units": "1"}),
+            "steps": (point, grid([e.steps for e in evolutions]), {"long_name": "accepted time steps", "units": "1"}),
+            "rejected_steps": (point, grid([e.rejected for e in evolutions]),
+                               {"long_name": "rejected time steps", "units": "1"}),
+            "max_free_energy_increase": (point, grid([e.max_free_energy_increase for e in evolutions]),
+                                         {"long_name": "largest change of F over one accepted step (<= 0 "
+                                                       "up to rounding)", "units": "1"}),
+            "wall_time": (point, grid([r["wall_time"] for r in results]),
+                          {"long_name": "wall time of the evolution", "units": "s"}),
+        },
+        coords={
+            "theta": ("theta", np.asarray(spec["thetas"], dtype=float),
+                      {"long_name": "interaction strength theta", "units": "1"}),
+            "beta": ("beta", np.asarray(spec["betas"], dtype=float), experiment.BETA_ATTRS),
+            "time": ("time", evolutions[0].times, {"long_name": "time t", "units": "1"}),
+            "x": ("x", fp.x, {"long_name": "cell centre x", "units": "1"}),
+            "case": ((), spec["case"], {"long_name": "two-scale potential: Table-1 case or V0+V1"}),
+            "dynamics": ((), HOMOGENIZED if fp.homogenized else FULL,
+                         {"long_name": "full (eq. 4.6) or homogenized (eq. 4.7, gradient-flow form)"}),
+            "psi_sign": ((), fp.psi_sign if fp.homogenized else "none",
+                         {"long_name": "sign convention of psi (eq. 2.21); none for full"}),
+            "eps": ((), float(spec["eps"]), {"long_name": "scale separation epsilon", "units": "1"}),
+            "delta": ((), float(config["meanfield"]["delta"]), {"long_name": "fluctuation strength delta",
+                                                                  "units": "1"}),
+        },
+    )
+    for name in ("p", "mean", "free_energy", "distance_to_stationary"):
+        if not np.all(np.isfinite(ds[name].values)):
+            raise FloatingPointError(f"{EXPERIMENT} {setting}/{model}: non-finite {name}")
+    ds.attrs = storage.provenance(spec, experiment=EXPERIMENT, setting=setting, model=model,
+                                  grid=config["mckean_vlasov"]["grid"], solver=config["mckean_vlasov"]["solver"],
+                                  meanfield={"delta": config["meanfield"]["delta"], "a": config["meanfield"]["a"]},
+                                  cell_width=fp.h)
+    return ds
