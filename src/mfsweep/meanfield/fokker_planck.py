@@ -128,7 +128,7 @@ class FokkerPlanck:
         interaction = 0.5 * self.theta * x * x
 
         def step(p, dt):
-            phi = self.beta * (confining + interaction - self.theta * self.mean(p) * x)
+            phi = self.beta * (confining + interaction - self.theta * h * np.dot(x, p) * x)
             return implicit_step(p, phi, diffusion, inv_h2, dt)
 
         p = np.asarray(p0, dtype=float).copy()

@@ -94,7 +94,7 @@ def homogenized_table(potential: TwoScalePotential, beta: float, domain, spacing
 
 
 def run_particles(table: DriftTable, x0, rng, *, theta: float, beta: float, dt: float, n_steps: int,
-                  record_every: int = 1, snapshot_steps=(), bins=(np.array([0.0, 1.0])), average_from: int = 0):
+                  record_every: int = 1, snapshot_steps=(), bins=(0.0, 1.0), average_from: int = 0):
     """Advance the particles ``x0`` by ``n_steps`` steps of size ``dt`` (kernel: :func:`.particle_kernels.simulate`).
 
     ``bins`` are uniform histogram edges; counts are accumulated on the recorded steps
