@@ -53,6 +53,13 @@ def problem(name, eps, theta, config, psi_sign="printed"):
                             psi_sign=psi_sign, grid=grid)
 
 
+def stationary_problem(name, eps, theta, config, homogenized, psi_sign):
+    """The stationary problem matching a dynamics: eps-system, or homogenized (eps = 0) with ``psi_sign``."""
+    if homogenized:
+        return problem(name, HOMOGENIZED, theta, config, psi_sign)
+    return problem(name, eps, theta, config)
+
+
 def validate(config):
     """Build every problem the ``meanfield`` section asks for, so bad names fail before any work."""
     section = config["meanfield"]

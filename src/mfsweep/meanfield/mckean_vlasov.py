@@ -18,7 +18,8 @@ from mfsweep import storage
 from mfsweep.cluster import dask_client
 from mfsweep.meanfield import experiment
 from mfsweep.meanfield.fokker_planck import FokkerPlanck
-from mfsweep.meanfield.montecarlo import FULL, HOMOGENIZED, models
+from mfsweep.meanfield.montecarlo import FULL, HOMOGENIZED, models, psi_sign_of
+from mfsweep.meanfield.selfconsistency import nearest_stable_state
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +35,9 @@ def output_times(spec):
 def solver(config, setting, model, theta, beta):
     """The Fokker-Planck solver of one parameter point."""
     spec, grid = config["mckean_vlasov"]["settings"][setting], config["mckean_vlasov"]["grid"]
-    homogenized = model != FULL
     potential = experiment.potential(spec["case"], spec["eps"], config)
-    return FokkerPlanck(potential, float(theta), float(beta), homogenized=homogenized,
-                        psi_sign=model.partition("-")[2] or "printed", domain=tuple(grid["domain"]), dx=grid["dx"],
+    return FokkerPlanck(potential, float(theta), float(beta), homogenized=model != FULL,
+                        psi_sign=psi_sign_of(model) or "printed", domain=tuple(grid["domain"]), dx=grid["dx"],
                         cells_per_period=grid["cells_per_period"])
 
 
@@ -56,10 +56,8 @@ def validate(config):
 
 def stationary_on_grid(fp, config, case, final_mean):
     """The stationary solver's density on the cell centres, for the stable state nearest to ``final_mean``."""
-    eps = experiment.HOMOGENIZED if fp.homogenized else fp.potential.eps
-    problem = experiment.problem(case, eps, fp.theta, config, fp.psi_sign)
-    stable = [s for s in problem.stationary_states(fp.beta) if s.stable]
-    state = min(stable, key=lambda s: abs(s.m - final_mean))
+    problem = experiment.stationary_problem(case, fp.potential.eps, fp.theta, config, fp.homogenized, fp.psi_sign)
+    state = nearest_stable_state(problem.stationary_states(fp.beta), final_mean)
     log_z = float(problem.moments(state.m, fp.beta).log_z)
     x = fp.x
     return state, np.exp(-fp.beta * (fp.confining(x) + fp.theta * (0.5 * x * x - state.m * x)) - log_z)

@@ -21,6 +21,7 @@ from mfsweep import storage, sweep
 from mfsweep.cluster import dask_client
 from mfsweep.meanfield import experiment
 from mfsweep.meanfield.particles import full_table, homogenized_table, run_particles, table_spacing
+from mfsweep.meanfield.selfconsistency import nearest_stable_state
 from mfsweep.seeding import seed_sequence
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,11 @@ log = logging.getLogger(__name__)
 EXPERIMENT = "particles"
 FULL = "full"
 HOMOGENIZED = "homogenized"
+
+
+def psi_sign_of(model):
+    """The psi sign of a homogenized model name (``homogenized-<psi_sign>``); None for ``full``."""
+    return model.partition("-")[2] or None
 
 
 def models(spec):
@@ -58,7 +64,7 @@ class Plan:
 
     @property
     def psi_sign(self):
-        return self.model.partition("-")[2] or "none"
+        return psi_sign_of(self.model) or "none"
 
     @property
     def edges(self):
@@ -81,12 +87,6 @@ class Plan:
         if self.homogenized:
             return homogenized_table(self.potential(), self.spec["beta"], domain, spacing, self.psi_sign)
         return full_table(self.potential(), domain, spacing)
-
-    def stationary_problem(self, config):
-        """The stationary McKean-Vlasov problem of this model (eps = 0 for the homogenized one)."""
-        eps = experiment.HOMOGENIZED if self.homogenized else self.spec["eps"]
-        sign = self.psi_sign if self.homogenized else "printed"
-        return experiment.problem(self.spec["case"], eps, self.spec["theta"], config, sign)
 
 
 def _steps(key, value, dt):
@@ -231,13 +231,10 @@ def stationary_prediction(ds):
     probability of each histogram bin (seeds of a symmetric problem may reach m and -m).
     """
     spec, config = ds.attrs["parameters"], {"meanfield": ds.attrs["meanfield"]}
-    homogenized = str(ds.dynamics.values) == HOMOGENIZED
-    eps = experiment.HOMOGENIZED if homogenized else spec["eps"]
-    sign = str(ds.psi_sign.values) if homogenized else "printed"
-    problem = experiment.problem(spec["case"], eps, spec["theta"], config, sign)
+    problem = experiment.stationary_problem(spec["case"], spec["eps"], spec["theta"], config,
+                                            str(ds.dynamics.values) == HOMOGENIZED, str(ds.psi_sign.values))
     states = problem.stationary_states(spec["beta"])
-    stable = [s for s in states if s.stable]
-    matched = [min(stable, key=lambda s: abs(s.m - reached)) for reached in ds.long_time_mean.values]
+    matched = [nearest_stable_state(states, reached) for reached in ds.long_time_mean.values]
     edges = np.append(ds.bin_bounds.values[:, 0], ds.bin_bounds.values[-1, 1])
     probability = {}
     for state in set(matched):

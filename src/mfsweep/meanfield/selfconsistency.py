@@ -62,6 +62,7 @@ __all__ = [
     "GibbsMoments",
     "Density",
     "StationaryState",
+    "nearest_stable_state",
     "FreeEnergyTerms",
     "R",
     "dR_dm",
@@ -127,6 +128,11 @@ class FreeEnergyTerms(NamedTuple):
     potential: np.ndarray  # int W p
     interaction: np.ndarray  # (theta/2) int int (x-y)^2/2 p p = (theta/2) Var
     total: np.ndarray
+
+
+def nearest_stable_state(states, m):
+    """The stable one of ``states`` (from :meth:`MeanFieldProblem.stationary_states`) whose m is closest to ``m``."""
+    return min((s for s in states if s.stable), key=lambda s: abs(s.m - m))
 
 
 def _scan_roots(fn, xs, values, xtol):
