@@ -15,6 +15,7 @@ report: "workflow/report/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/cbo_bilevel.smk"
+include: "workflow/rules/cbo_tables.smk"
 include: "workflow/rules/meanfield.smk"
 include: "workflow/rules/particles.smk"
 include: "workflow/rules/mckean_vlasov.smk"

@@ -29,6 +29,11 @@ TINY = {
     },
     "particles": {"seeds": 2, "settings": {"p": {"case": "case4", "theta": 0.5, "beta": 5.6, "N": 50, "T": 4.0,
                                                  "snapshots": [0.0, 2.0, 4.0], "psi_signs": ["printed"]}}},
+    "cbo_tables": {"runs": 2, "tables": {"t": {
+        "kind": "minmax", "problems": ["d"],
+        "methods": {"ms": {"method": "ms_cbo", "params": {"N": 12, "M": 4, "dim": 3, "T_x": 2.0}},
+                    "sp": {"method": "sp_cbo", "params": {"N": 12, "dim": 3, "T": 2.0}}}}},
+                   "illustration": {"params": {"N": 8, "M": 3, "dim": 1, "T_x": 1.0, "T_y": 0.5}}},
     "mckean_vlasov": {"settings": {"q": {"case": "case4", "thetas": [0.5], "betas": [5.6], "T": 2.0, "n_outputs": 4,
                                          "psi_signs": ["flipped"], "snapshots": [0.0, 1.0]}}},
 }
@@ -84,6 +89,10 @@ def test_workflow_produces_stores_table_figures_and_report(finished_run):
     assert list(summary.model) == ["full", "homogenized-printed"] and summary.paper_long_time_mean.notna().all()
     for kind in ("positions", "histograms", "means"):
         assert (results / "figures" / "particles" / f"p_{kind}.png").stat().st_size > 10_000
+    cbo_tables = pd.read_csv(results / "tables" / "cbo_tables.csv")
+    assert set(cbo_tables.method) == {"ms", "sp"} and (cbo_tables.runs == 2).all()
+    for name in ("cbo_tables_success.png", "cbo_minmax_illustration.png"):
+        assert (results / "figures" / name).stat().st_size > 10_000
     pde = xr.open_zarr(results / "mckean_vlasov" / "q" / "homogenized-flipped.zarr")
     assert pde.p.dims == ("theta", "beta", "time", "x")
     assert str(pde.psi_sign.values) == "flipped" and abs(float(pde.mass.max()) - 1.0) < 1e-12

@@ -3,6 +3,7 @@ import itertools
 
 from snakemake.utils import validate
 
+from mfsweep.cbo import comparison
 from mfsweep.cbo import experiment as cbo_experiment
 from mfsweep.meanfield import experiment as meanfield_experiment
 from mfsweep.meanfield import mckean_vlasov, montecarlo
@@ -30,6 +31,14 @@ def get_cbo_bilevel_stores():
             cbo_experiment.plan(config, problem, variant)  # raises ValueError naming the bad key
             stores.append(CBO_BILEVEL_STORE.format(problem=problem, **variant))
     return stores
+
+
+comparison.validate(config)  # raises ValueError naming a bad table, method or problem
+
+
+def get_cbo_table_stores():
+    """Every (table, method, problem) store of the cbo_tables section."""
+    return [f"results/cbo_tables/{table}/{method}/{problem}.zarr" for table, method, problem in comparison.cells(config)]
 
 
 meanfield_experiment.validate(config)  # raises ValueError naming a bad case or option
@@ -63,7 +72,9 @@ def get_mckean_vlasov_stores(setting):
 
 def get_final_outputs():
     section = config["meanfield"]
-    outputs = [*rules.cbo_bilevel_table.output, *rules.cbo_bilevel_figures.output]
+    outputs = [*rules.cbo_bilevel_table.output, *rules.cbo_bilevel_figures.output, *rules.cbo_illustration.output]
+    if config["cbo_tables"]["tables"]:
+        outputs += rules.cbo_tables_table.output
     outputs += [f"results/figures/meanfield/rmaps/{name}.png" for name in section["rmaps"]]
     outputs += [f"results/figures/meanfield/diagrams/{name}.png" for name in section["diagrams"]]
     if section["critical"]["cases"]:

@@ -7,14 +7,13 @@ draws all noise from it.
 """
 
 import functools
-import math
-import numbers
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
 from mfsweep.cbo import kernels
+from mfsweep.cbo.params import Params, whole_steps
 
 PAIRINGS = ("printed", "own")
 X_UPDATES = ("gauss_seidel", "jacobi")
@@ -22,7 +21,7 @@ LOOP_BOUNDS = ("inclusive", "exclusive")
 
 
 @dataclass(frozen=True)
-class MSCBOParams:
+class MSCBOParams(Params):
     """Parameters of Algorithm 1; defaults are eq. (5.5) with d = 10.
 
     Variant options (choices the pseudo-code leaves open; defaults = as printed):
@@ -58,55 +57,21 @@ class MSCBOParams:
     x_update: str = "gauss_seidel"
     loop_bound: str = "inclusive"
 
-    def __post_init__(self):
-        for f in fields(self):
-            if f.type is str:
-                continue
-            value = getattr(self, f.name)
-            key = f"cbo_bilevel.params.{f.name}"
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-                raise ValueError(f"{key}: expected a finite number, got {value!r}")
-            if f.type is int and int(value) != value:
-                raise ValueError(f"{key}: expected an integer, got {value!r}")
-            object.__setattr__(self, f.name, f.type(value))  # plain int/float, also from numpy scalars
-        for name in ("N", "M", "dim", "T_x", "T_y", "dt", "dtau", "alpha", "beta", "c"):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"cbo_bilevel.params.{name}: must be > 0, got {getattr(self, name)!r}")
-        for name in ("lambda1", "lambda2", "sigma1", "sigma2", "delta1", "delta2", "R1", "R2"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"cbo_bilevel.params.{name}: must be >= 0, got {getattr(self, name)!r}")
-        if not 0.0 <= self.gamma <= 1.0:
-            raise ValueError(f"cbo_bilevel.params.gamma: must lie in [0, 1], got {self.gamma!r}")
-        if self.init_high <= self.init_low:
-            raise ValueError("cbo_bilevel.params.init_high: must exceed init_low")
-        for name, allowed in (("pairing", PAIRINGS), ("x_update", X_UPDATES), ("loop_bound", LOOP_BOUNDS)):
-            if getattr(self, name) not in allowed:
-                raise ValueError(f"cbo_bilevel.{name}: {getattr(self, name)!r} is not one of {list(allowed)}")
-        self.loop_counts()  # T_x and T_y must be whole numbers of steps
+    _KEY = "cbo_bilevel.params"
+    _POSITIVE = ("N", "M", "dim", "T_x", "T_y", "dt", "dtau", "alpha", "beta", "c")
+    _NONNEGATIVE = ("lambda1", "lambda2", "sigma1", "sigma2", "delta1", "delta2", "R1", "R2")
+    _UNIT_INTERVAL = ("gamma",)
+    _CHOICES = {"pairing": ("cbo_bilevel", PAIRINGS), "x_update": ("cbo_bilevel", X_UPDATES),
+                "loop_bound": ("cbo_bilevel", LOOP_BOUNDS)}
 
-    @classmethod
-    def from_mapping(cls, mapping):
-        """From a config mapping; unknown keys are an error naming the allowed ones."""
-        allowed = [f.name for f in fields(cls)]
-        unknown = sorted(set(mapping) - set(allowed))
-        if unknown:
-            raise ValueError(f"cbo_bilevel.params: unknown keys {unknown}; allowed: {allowed}")
-        return cls(**mapping)
-
-    def as_dict(self):
-        return asdict(self)
+    def _check_steps(self):
+        self.loop_counts()
 
     def loop_counts(self):
         """(outer, inner) iteration counts of Algorithm 1's two while-loops."""
         extra = 1 if self.loop_bound == "inclusive" else 0
-        return _steps(self.T_x, self.dt, "T_x") + extra, _steps(self.T_y, self.dtau, "T_y") + extra
-
-
-def _steps(horizon, step, key):
-    count = round(horizon / step)
-    if not math.isclose(count * step, horizon, rel_tol=1e-9):
-        raise ValueError(f"cbo_bilevel.params.{key}: {horizon} is not a whole number of steps of {step}")
-    return count
+        return (whole_steps(self.T_x, self.dt, f"{self._KEY}.T_x") + extra,
+                whole_steps(self.T_y, self.dtau, f"{self._KEY}.T_y") + extra)
 
 
 def initial_positions(params, rng):
@@ -125,18 +90,22 @@ def _load_kernel():
                            1.0, 0.1, 0.1, 1, 1, 1.0, 1.0, 0.0, 0.0, 0.5, 1.0, False, False)
 
 
-def run_bilevel(problem, params, seed):
+def run_bilevel(problem, params, seed, keep_particles=False):
     """One run of Algorithm 1 on ``problem`` with the stream of ``seed`` (a SeedSequence).
 
     Returns a dict with x_star, y_star (d,), the errors of eq. (5.4), the objective values
-    at (X*, Y*) and the kernel's wall time. Raises FloatingPointError on non-finite output.
+    at (X*, Y*) and the kernel's wall time; with ``keep_particles`` also the initial and final
+    X^i and lower-level consensus v^i (eq. 2.9), shape (N, d). Raises FloatingPointError on
+    non-finite output.
     """
     _load_kernel()
     rng = np.random.Generator(np.random.PCG64(seed))
     X, Y = initial_positions(params, rng)
+    if keep_particles:
+        kept = {"X0": X.copy(), "v0": np.stack([_lower_consensus(problem.G, x, Ys, params.beta) for x, Ys in zip(X, Y)])}
     n_outer, n_inner = params.loop_counts()
     start = time.perf_counter()
-    x_star, y_star, _ = kernels.ms_cbo_bilevel(
+    x_star, y_star, v = kernels.ms_cbo_bilevel(
         X, Y, rng, problem.F.as_array(), problem.F.xy, problem.G.as_array(), problem.G.xy,
         params.alpha, params.beta, params.lambda1, params.lambda2, params.sigma1, params.sigma2,
         params.dt, params.dtau, n_outer, n_inner, params.R1, params.R2, params.delta1, params.delta2,
@@ -148,7 +117,13 @@ def run_bilevel(problem, params, seed):
             f"MS-CBO produced non-finite values on problem {problem.name!r} "
             f"(seed spawn key {seed.spawn_key}); parameters: {params.as_dict()}"
         )
-    x_sol, y_sol = problem.solution(params.dim)
+    return {**output_record(problem, params.dim, x_star, y_star, wall_time),
+            **({**kept, "X": X, "v": v} if keep_particles else {})}
+
+
+def output_record(problem, dim, x_star, y_star, wall_time):
+    """The record of a bi-level or min-max run: outputs, errors of eq. (5.4), F and G there, wall time."""
+    x_sol, y_sol = problem.solution(dim)
     x_error = float(np.linalg.norm(x_star - x_sol))
     y_error = float(np.linalg.norm(y_star - y_sol))
     return {
@@ -161,3 +136,10 @@ def run_bilevel(problem, params, seed):
         "lower_objective": float(problem.G(x_star, y_star)),
         "wall_time": wall_time,
     }
+
+
+def _lower_consensus(G, x, Ys, beta):
+    """v = consensus of Ys with weights exp(-beta G(x, Y^j)) (eq. 2.9), in numpy with log-sum-exp."""
+    energies = G(x, Ys)
+    weights = np.exp(-beta * (energies - energies.min()))
+    return weights @ Ys / weights.sum()

@@ -71,6 +71,10 @@ class Objective:
             total = total + coef * FUNCTIONS[fn](a * x + b * y - shift)
         return total
 
+    def negated(self):
+        """-F: the lower-level objective G = -F of a min-max problem (eq. 1.3)."""
+        return Objective(tuple((fn, -coef, a, b, s) for fn, coef, a, b, s in self.terms), -self.xy)
+
     def describe(self):
         """A short human-readable formula, e.g. ``rastrigin(x) + rastrigin(y)``."""
         parts = [(coef, f"{fn}({_fmt_arg(a, b, s)})") for fn, coef, a, b, s in self.terms]
@@ -115,6 +119,30 @@ TABLE1_SPECS = {
     "v": (_separable("rastrigin"), _ACKLEY_DIFFERENCE, 0.0, 0.0),
     "vi": (_separable("levy"), _ACKLEY_DIFFERENCE, 0.0, 0.0),
 }
+
+
+def _difference(fn, xy=0.0):
+    return {"terms": [_term(fn, x=1.0), _term(fn, y=1.0, coef=-1.0)], "xy": xy}
+
+
+#: Min-max functions F(x, y) of Section 5.3 (saddle point (0, 0)): Table 3's (a)-(d), and the two
+#: further 1-D illustrations of Fig. 3 (x^2 - y^2 and R(x) - R(y)).
+MINMAX_SPECS = {
+    "a": _difference("ackley"),
+    "b": _difference("rastrigin", xy=-2.0),
+    "c": _difference("levy"),
+    "d": _difference("sphere", xy=-2.0),
+    "quadratic": _difference("sphere"),
+    "rastrigin": _difference("rastrigin"),
+}
+
+
+def minmax_problem(name):
+    """min_x max_y F(x, y) as the bi-level problem with G = -F (eq. 1.3); solution (0, 0)."""
+    if name not in MINMAX_SPECS:
+        raise ValueError(f"unknown min-max function {name!r}; allowed: {sorted(MINMAX_SPECS)}")
+    F = Objective.from_spec(MINMAX_SPECS[name], name)
+    return BilevelProblem(name, F, F.negated(), 0.0, 0.0)
 
 
 def bilevel_problem(name, custom=None):
