@@ -32,7 +32,7 @@ def test_shipped_configs_are_valid():
     ({"cbo_bilevel": {"params": {"N": -3}}}, r"\['N'\]", "minimum"),
     ({"cbo_bilevel": {"params": {"alpha": "big"}}}, r"\['alpha'\]", "not of type 'number'"),
     ({"cbo_bilevel": {"variants": {"pairing": ["mine"]}}}, r"\['pairing'\]", r"\['printed', 'own'\]"),
-    ({"dask": {"mode": "slurmish"}}, r"\['mode'\]", r"\['local', 'address'\]"),
+    ({"dask": {"mode": "slurmish"}}, r"\['mode'\]", r"\['local', 'address', 'slurm'\]"),
     ({"cbo_bilevel": {"paramz": {}}}, r"paramz", "Additional properties"),
     ({"cbo_bilevel": {"custom_problems": {"p": {"F": {"terms": [{"fn": "sphere", "x": 1}]}, "x_star": 0,
                                                  "y_star": 0}}}}, r"'G' is a required property", "custom_problems"),

@@ -124,7 +124,7 @@ def test_interrupted_sweep_resumes_without_redoing_runs(tmp_path):
 
 
 def test_dask_client_modes():
-    with pytest.raises(ValueError, match=r"dask.mode.*'slurmish'.*allowed: \['address', 'local'\]"):
+    with pytest.raises(ValueError, match=r"dask.mode.*'slurmish'.*allowed: \['address', 'local', 'slurm'\]"):
         dask_client({"mode": "slurmish"}, 1)
     with pytest.raises(ValueError, match="dask.address"):
         with dask_client({"mode": "address", "address": None}, 1):

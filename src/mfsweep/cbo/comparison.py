@@ -137,7 +137,8 @@ def run_store(config, table, method_name, problem_name, output, threads):
                    "code": storage.git_commit()}
     label = f"{EXPERIMENT} {table}/{method_name}/{problem_name}"
     task = functools.partial(_task, cell, runs, seed)
-    with dask_client(config["dask"], threads) as client:
+    tasks = len(sweep.chunks(range(len(cell.sizes) * runs), config["dask"]["runs_per_task"]))
+    with dask_client(config["dask"], threads, tasks) as client:
         records = sweep.run_sweep(client, task, range(len(cell.sizes) * runs), config["dask"]["runs_per_task"],
                                   f"{output}.partial", sweep.fingerprint(description), label)
     ds = cell_dataset(cell, records, runs, config)

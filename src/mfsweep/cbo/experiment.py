@@ -65,7 +65,8 @@ def run_store(config, problem_name, variant, output, threads):
     checkpoint_dir = f"{output}.partial"
     task = functools.partial(bilevel_task, problem, params, seed)
     label = f"{EXPERIMENT} {problem.name} {'/'.join(str(v) for v in variant.values())}"
-    with dask_client(config["dask"], threads) as client:
+    tasks = len(sweep.chunks(range(runs), config["dask"]["runs_per_task"]))
+    with dask_client(config["dask"], threads, tasks) as client:
         records = sweep.run_sweep(client, task, range(runs), config["dask"]["runs_per_task"],
                                   checkpoint_dir, sweep.fingerprint(description), label)
     ds = bilevel_dataset(problem, params, records, threshold, seed)

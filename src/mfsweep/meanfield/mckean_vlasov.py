@@ -80,7 +80,7 @@ def run_store(config, setting, model, output, threads):
     """All (theta, beta) points of one (setting, model), as dask tasks; written atomically."""
     spec = config["mckean_vlasov"]["settings"][setting]
     points = list(itertools.product(spec["thetas"], spec["betas"]))
-    with dask_client(config["dask"], threads) as client:
+    with dask_client(config["dask"], threads, len(points)) as client:
         futures = [client.submit(point_task, config, setting, model, theta, beta, pure=False) for theta, beta in points]
         results = client.gather(futures)
     ds = mckean_vlasov_dataset(config, setting, model, results)

@@ -154,7 +154,8 @@ def run_store(config, setting, model, output, threads):
     description = {"experiment": EXPERIMENT, "seed": seed, "plan": repr(plan_), "code": storage.git_commit()}
     checkpoint_dir = f"{output}.partial"
     label = f"{EXPERIMENT} {setting}/{model}"
-    with dask_client(config["dask"], threads) as client:
+    tasks = len(sweep.chunks(range(replicates), config["dask"]["runs_per_task"]))
+    with dask_client(config["dask"], threads, tasks) as client:
         records = sweep.run_sweep(client, functools.partial(replicate_task, plan_, seed), range(replicates),
                                   config["dask"]["runs_per_task"], checkpoint_dir, sweep.fingerprint(description),
                                   label)
