@@ -13,7 +13,7 @@ TABLES = {
            "methods": {"ms": {"method": "ms_cbo", "params": {"N": 12, "M": 4, "T_x": 1.0}},
                        "sp": {"method": "sp_cbo", "params": {"N": 12, "T": 1.0}}},
            "sizes": [{"dim": 2}, {"dim": 3}]},
-    "t2": {"kind": "trilevel", "problems": ["C"],
+    "t2": {"kind": "trilevel", "problems": ["C"], "runs": 2,  # overrides cbo_tables.runs (3)
            "methods": {"ms": {"method": "trilevel", "params": {"N": 6, "M": 3, "P": 2, "T_x": 0.5}}}},
 }
 
@@ -39,6 +39,7 @@ def test_stores_do_not_depend_on_chunking_and_share_initial_positions(tmp_path):
     assert np.isnan(sp["M"].values).all() and str(sp.method.values) == "sp"
     tri = stores[1, ("t2", "ms", "C")]
     assert {"r_star", "r_error"} <= set(tri.data_vars) and float(tri["P"][0]) == 2
+    assert tri.sizes["run"] == 2 and ms.sizes["run"] == 3
     table = comparison_table([tmp_path / f"1-{'-'.join(cell)}.zarr" for cell in comparison.cells(_config(1))])
     assert len(table) == 5 and set(table.method) == {"ms", "sp"}
 

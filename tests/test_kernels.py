@@ -138,6 +138,25 @@ def test_objective_x_only_part_ignores_y_and_y_only_ignores_x():
         terms, MIXED.xy, y2, x, kernels.Y_ONLY)
 
 
+def test_add_energies_matches_the_objective_parts():
+    # Batched energies of the z' consensus (points are x: coupled terms only) and of the
+    # lower-level consensus (points are y: y-only and coupled terms), against `objective`
+    # term by term; only the summation order differs (8 eps * sum|parts| as above).
+    rng = np.random.default_rng(15)
+    points = rng.uniform(-2, 2, size=(7, 5))
+    fixed = rng.uniform(-2, 2, size=5)
+    terms = MIXED.as_array()
+    for points_are_x, with_single in ((True, False), (False, True), (True, True), (False, False)):
+        out = np.full(7, 0.5)
+        kernels.add_energies(terms, MIXED.xy, points, fixed, points_are_x, with_single, out)
+        for k, point in enumerate(points):
+            x, y = (point, fixed) if points_are_x else (fixed, point)
+            p = _parts(MIXED, x, y)
+            own = p[kernels.X_ONLY] if points_are_x else p[kernels.Y_ONLY]
+            expected = 0.5 + p[kernels.COUPLED] + (own if with_single else 0.0)
+            assert abs(out[k] - expected) <= 8 * EPS * (0.5 + abs(p[kernels.COUPLED]) + abs(own))
+
+
 def test_is_coupled():
     assert kernels.is_coupled(MIXED.as_array(), 0.0)
     for name, expected in (("i", False), ("iii", True), ("v", False)):
@@ -159,10 +178,11 @@ def _consensus(points, energies, scale):
     return out
 
 
-def test_consensus_huge_scale_is_exact_argmin():
-    rng = np.random.default_rng(15)
-    points = rng.uniform(-3, 3, size=(12, 4))
-    energies = rng.uniform(0, 1, size=12)
+@pytest.mark.parametrize("K", [2, 5, 7, 12, 13])  # the minimum search runs 4 lanes plus a remainder
+def test_consensus_huge_scale_is_exact_argmin(K):
+    rng = np.random.default_rng(15 + K)
+    points = rng.uniform(-3, 3, size=(K, 4))
+    energies = rng.uniform(0, 1, size=K)
     # Keep the runner-up more than 1e-12 above the minimum so its weight exp(-1e15 gap) is 0.
     assume_gap = np.sort(energies)[1] - np.sort(energies)[0]
     assert assume_gap > 1e-12

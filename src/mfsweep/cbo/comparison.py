@@ -64,15 +64,16 @@ class Cell:
     problem: object
     sizes: tuple  # of parameter objects, one per size
     size_labels: tuple
+    runs: int  # per size
 
     @property
     def width(self):
         """The largest dimension over the sizes: output vectors are NaN-padded to it."""
         return max(params.dim for params in self.sizes)
 
-    def run(self, flat_index, runs, seed):
+    def run(self, flat_index, seed):
         """The record of run ``flat_index`` = size * runs + run, output vectors padded to :attr:`width`."""
-        size, run = divmod(flat_index, runs)
+        size, run = divmod(flat_index, self.runs)
         stream = seed_sequence(seed, EXPERIMENT, self.kind, self.problem.name, self.size_labels[size], run)
         record = METHODS[self.method][1](self.problem, self.sizes[size], stream)
         for name in VECTORS:
@@ -115,7 +116,8 @@ def plan(config, table, method_name, problem_name):
         sizes.append(_parameters(params_class, {**method_spec["params"], **present},
                                  f"{where}.methods.{method_name}.params"))
         labels.append(",".join(f"{key}={size[key]}" for key in SIZE_KEYS if key in size) or "default")
-    return Cell(table, spec["kind"], method_name, method, problem, tuple(sizes), tuple(labels))
+    runs = spec.get("runs", config["cbo_tables"]["runs"])
+    return Cell(table, spec["kind"], method_name, method, problem, tuple(sizes), tuple(labels), runs)
 
 
 def cells(config):
@@ -132,29 +134,29 @@ def validate(config):
 def run_store(config, table, method_name, problem_name, output, threads):
     """All sizes x runs of one cell, as checkpointed dask tasks, written atomically."""
     cell = plan(config, table, method_name, problem_name)
-    runs, seed = config["cbo_tables"]["runs"], config["seed"]
+    runs, seed = cell.runs, config["seed"]
     description = {"experiment": EXPERIMENT, "seed": seed, "cell": repr(cell), "runs": runs,
                    "code": storage.git_commit()}
     label = f"{EXPERIMENT} {table}/{method_name}/{problem_name}"
-    task = functools.partial(_task, cell, runs, seed)
+    task = functools.partial(_task, cell, seed)
     tasks = len(sweep.chunks(range(len(cell.sizes) * runs), config["dask"]["runs_per_task"]))
     with dask_client(config["dask"], threads, tasks) as client:
         records = sweep.run_sweep(client, task, range(len(cell.sizes) * runs), config["dask"]["runs_per_task"],
                                   f"{output}.partial", sweep.fingerprint(description), label)
-    ds = cell_dataset(cell, records, runs, config)
+    ds = cell_dataset(cell, records, config)
     storage.write_zarr_atomic(ds, output)
     sweep.remove_checkpoints(f"{output}.partial")
     log.info("%s: wrote %s (success %s %%)", label, output,
              ", ".join(f"{100 * float(v):.0f}" for v in ds.success.mean("run").values))
 
 
-def _task(cell, runs, seed, indices):
-    return [cell.run(k, runs, seed) for k in indices]
+def _task(cell, seed, indices):
+    return [cell.run(k, seed) for k in indices]
 
 
-def cell_dataset(cell, records, runs, config):
+def cell_dataset(cell, records, config):
     """Dims (size, run, dim); size coordinates N, M, P, d; vectors padded with NaN to the largest d."""
-    n_sizes = len(cell.sizes)
+    n_sizes, runs = len(cell.sizes), cell.runs
     data = {}
     for name in SCALARS:
         values = np.full((n_sizes, runs), np.nan)
