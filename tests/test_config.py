@@ -28,6 +28,17 @@ def test_shipped_configs_are_valid():
     assert load_config("config/paper.yaml")["cbo_bilevel"]["runs"] == 100
 
 
+def test_paper_config_is_whole_when_snakemake_merges_it_over_the_default():
+    # `snakemake --configfile config/paper.yaml` loads the Snakefile's config.yaml first and merges
+    # paper.yaml over it (mappings key by key, lists replaced): a key that paper.yaml leaves out
+    # would keep the quick default's value (Table 2 once ran at config.yaml's reduced size so).
+    from snakemake.utils import update_config
+    with open("config/config.yaml") as default, open("config/paper.yaml") as paper:
+        merged, alone = yaml.safe_load(default), yaml.safe_load(paper)
+    update_config(merged, alone)
+    assert load_config(merged) == load_config(alone)
+
+
 @pytest.mark.parametrize("bad, key, allowed", [
     ({"cbo_bilevel": {"params": {"N": -3}}}, r"\['N'\]", "minimum"),
     ({"cbo_bilevel": {"params": {"alpha": "big"}}}, r"\['alpha'\]", "not of type 'number'"),
