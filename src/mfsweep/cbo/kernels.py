@@ -14,7 +14,7 @@ only when that particle moves, the y-only part is a constant shift of all energi
 (it cancels in the normalised weights) and only terms coupling x and y are evaluated
 per pair (:func:`add_energies`: a matrix-vector product for the bilinear part). This is
 exact, not an approximation. The pairs remain O(N^2 T_y/dtau) per outer step: at the
-largest Table-4 cell (N = 600, d = 20) they are about a third of the run time.
+largest Table-4 cell (N = 600, d = 20) they take about 40 % of the run time.
 """
 
 import math
