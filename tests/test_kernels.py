@@ -157,6 +157,20 @@ def test_add_energies_matches_the_objective_parts():
             assert abs(out[k] - expected) <= 8 * EPS * (0.5 + abs(p[kernels.COUPLED]) + abs(own))
 
 
+@pytest.mark.parametrize("K, d", [(1, 1), (7, 5), (600, 20)])
+def test_add_bilinear_matches_numpy_matvec(K, d):
+    # out += xy X @ s from the transposed X; the sums are in another order than numpy's, so
+    # each dot product may differ by d eps sum_l |x_l s_l| (a rounding-error bound), no more.
+    rng = np.random.default_rng(K)
+    points = rng.uniform(-3, 3, size=(K, d))
+    fixed = rng.standard_normal(d)
+    out = np.full(K, 0.25)
+    kernels.add_bilinear(-2.0, np.ascontiguousarray(points.T), fixed, np.empty(K), out)
+    expected = 0.25 - 2.0 * (points @ fixed)
+    bound = 2.0 * (d + 1) * EPS * (np.abs(points) @ np.abs(fixed)) + EPS
+    assert np.all(np.abs(out - expected) <= bound)
+
+
 def test_is_coupled():
     assert kernels.is_coupled(MIXED.as_array(), 0.0)
     for name, expected in (("i", False), ("iii", True), ("v", False)):
