@@ -1,6 +1,7 @@
 """Numba kernels against numpy: building blocks, then Algorithm 1 against the plain-numpy reference."""
 
 import copy
+import dataclasses
 
 import numpy as np
 import pytest
@@ -157,18 +158,23 @@ def test_add_energies_matches_the_objective_parts():
             assert abs(out[k] - expected) <= 8 * EPS * (0.5 + abs(p[kernels.COUPLED]) + abs(own))
 
 
-@pytest.mark.parametrize("K, d", [(1, 1), (7, 5), (600, 20)])
-def test_add_bilinear_matches_numpy_matvec(K, d):
-    # out += xy X @ s from the transposed X; the sums are in another order than numpy's, so
-    # each dot product may differ by d eps sum_l |x_l s_l| (a rounding-error bound), no more.
+@pytest.mark.parametrize("xy", [1.5, 0.0])
+@pytest.mark.parametrize("K, d, T", [(1, 1, 1), (7, 5, 3), (600, 20, 6)])
+def test_coupled_energies_matches_the_objective_parts(xy, K, d, T):
+    # The z' energies of T inner steps at once (bilinear part as a matrix product) against
+    # `base + coupled part` from `objective`, pair by pair: only the summation order differs,
+    # so each may differ by (d + 8) eps times the sum of the magnitudes (a rounding bound).
+    obj = dataclasses.replace(MIXED, xy=xy)
     rng = np.random.default_rng(K)
     points = rng.uniform(-3, 3, size=(K, d))
-    fixed = rng.standard_normal(d)
-    out = np.full(K, 0.25)
-    kernels.add_bilinear(-2.0, np.ascontiguousarray(points.T), fixed, np.empty(K), out)
-    expected = 0.25 - 2.0 * (points @ fixed)
-    bound = 2.0 * (d + 1) * EPS * (np.abs(points) @ np.abs(fixed)) + EPS
-    assert np.all(np.abs(out - expected) <= bound)
+    rows = rng.standard_normal((T, d))
+    base = rng.uniform(-1, 1, size=K)
+    out = np.empty((T, K))
+    kernels.coupled_energies(obj.as_array(), xy, points, np.ascontiguousarray(points.T), rows, base, out)
+    for t, k in np.ndindex(T, K):
+        coupled = _parts(obj, points[k], rows[t])[kernels.COUPLED]
+        magnitude = abs(base[k]) + abs(xy) * np.abs(points[k]) @ np.abs(rows[t]) + abs(coupled)
+        assert abs(out[t, k] - (base[k] + coupled)) <= (d + 8) * EPS * magnitude
 
 
 def test_is_coupled():

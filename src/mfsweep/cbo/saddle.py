@@ -182,25 +182,17 @@ class CBOParams(_StepParams):
 
 
 @dataclass(frozen=True)
-class SPCBOParams(_StepParams):
-    """Parameters of SP-CBO; defaults are those of Table 3 (eq. 5.5 with T = T_x = 50, N particles per population)."""
+class SPCBOParams(CBOParams):
+    """Parameters of SP-CBO: those of CBO for each population, plus beta, the weight exponent of the
+    maximising one; defaults are Table 3's (eq. 5.5 with T = T_x = 50, N particles per population)."""
 
-    N: int = 100
-    dim: int = 10
     T: float = 50.0
     dt: float = 0.1
-    alpha: float = 1e15
     beta: float = 1e15
-    lam: float = 1.0
-    sigma: float = 2.0
-    init_low: float = -1.0
-    init_high: float = 3.0
-    noise: str = "anisotropic"
 
     _KEY = "spcbo.params"
     _CHOICES = {"noise": ("spcbo.params", NOISES)}
-    _POSITIVE = ("N", "dim", "T", "dt", "alpha", "beta")
-    _NONNEGATIVE = ("lam", "sigma")
+    _POSITIVE = CBOParams._POSITIVE + ("beta",)
 
 
 @functools.cache
