@@ -269,6 +269,9 @@ def test_consensus_nan_energy_propagates():
         energies[where] = np.nan
         for scale in (1.0, 1e15):
             assert np.all(np.isnan(_consensus(points, energies, scale)))
+    # All energies NaN, also for a single point (the arg-min shortcut must not return it).
+    for K in (1, 4):
+        assert np.all(np.isnan(_consensus(points[:K], np.full(K, np.nan), 1e15)))
 
 
 # --------------------------------------------------------------------------------------
