@@ -139,6 +139,22 @@ def test_objective_x_only_part_ignores_y_and_y_only_ignores_x():
         terms, MIXED.xy, y2, x, kernels.Y_ONLY)
 
 
+@pytest.mark.parametrize("name", sorted(FUNCTION_CODES))
+@pytest.mark.parametrize("K, d", [(1, 1), (3, 2), (25, 20), (14, 8)])
+def test_add_term_rows_matches_term_value_row_by_row(name, K, d):
+    # Component-major batch evaluation against the row-by-row one: only the order of the
+    # sums over d components differs (each within d eps relative), and Ackley's exp/sqrt
+    # amplify that by at most e; hence 4 d eps (1 + |value|).
+    rng = np.random.default_rng(K * 100 + d)
+    points = rng.uniform(-4, 4, size=(K, d))
+    other = rng.uniform(-4, 4, size=d)
+    code, a, b, shift = FUNCTION_CODES[name], 0.7, -1.3, 0.4
+    out = np.full(K, 0.5)
+    kernels.add_term_rows(code, 2.0, points, other, a, b, shift, out)
+    expected = np.array([0.5 + 2.0 * kernels.term_value(code, p, other, a, b, shift) for p in points])
+    np.testing.assert_allclose(out, expected, rtol=4 * d * EPS, atol=4 * d * EPS)
+
+
 def test_add_energies_matches_the_objective_parts():
     # Batched energies of the z' consensus (points are x: coupled terms only) and of the
     # lower-level consensus (points are y: y-only and coupled terms), against `objective`

@@ -65,7 +65,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mfsweep.cbo.kernels import consensus, inline_jit, jit, noise_scale, term_value, truncate
+from mfsweep.cbo.kernels import add_term_rows, consensus, inline_jit, jit, noise_scale, truncate
 from mfsweep.cbo.params import Params, whole_steps
 from mfsweep.cbo.testfunctions import FUNCTION_CODES, FUNCTIONS
 
@@ -269,13 +269,12 @@ def _add_energies(terms, points, x, y, r, moving, exclude, require, out):
             continue
         p = int(terms[t, 2])
         q = int(terms[t, 4])
-        if (1 << p) == moving:  # the moving variable goes first: term_value(code, moving, other, ...)
+        if (1 << p) == moving:  # the moving variable goes first: add_term_rows(code, coef, moving, other, ...)
             a, b, other = terms[t, 3], terms[t, 5], _pick(q, x, y, r)
         else:
             a, b, other = terms[t, 5], terms[t, 3], _pick(p, x, y, r)
         code, coef, shift = int(terms[t, 0]), terms[t, 1], terms[t, 6]
-        for k in range(points.shape[0]):
-            out[k] += coef * term_value(code, points[k], other, a, b, shift)
+        add_term_rows(code, coef, points, other, a, b, shift, out)
 
 
 @jit
