@@ -103,7 +103,6 @@ def test_store_is_labelled(tmp_path):
 
 
 def test_bad_setting_is_rejected_naming_the_key():
-    config = load_config({"mckean_vlasov": {"settings": {"s": {"case": "case4", "thetas": [0.5], "betas": [5.6],
-                                                               "T": 1.0, "first_output": 2.0}}}})
     with pytest.raises(ValueError, match="mckean_vlasov.settings.s.first_output"):
-        mckean_vlasov.validate(config)
+        load_config({"mckean_vlasov": {"settings": {"s": {"case": "case4", "thetas": [0.5], "betas": [5.6],
+                                                          "T": 1.0, "first_output": 2.0}}}})

@@ -42,7 +42,7 @@ def test_every_branch_point_solves_self_consistency(diagrams, name):
 @pytest.mark.parametrize("name", TABLE2)
 def test_states_at_table2_beta_match_an_independent_scan(diagrams, name):
     spec = diagrams[name].attrs["parameters"]
-    states = experiment.states_at_beta(diagrams[name], TABLE2[name], CONFIG)
+    states = experiment.states_at_beta(diagrams[name], TABLE2[name])
     expected = _scan_states(_problem(spec), TABLE2[name], spec["m_range"][1])
     # Both are Newton/brentq-refined roots of the same equation: equal to the root tolerance.
     np.testing.assert_allclose([s["m"] for s in states], expected, atol=1e-8)
@@ -55,7 +55,7 @@ def test_stability_agrees_with_the_free_energy(diagrams, name):
     # Check it with the free-energy implementation itself, by finite differences in m.
     spec = diagrams[name].attrs["parameters"]
     prob, beta = _problem(spec), TABLE2[name]
-    states = experiment.states_at_beta(diagrams[name], beta, CONFIG)
+    states = experiment.states_at_beta(diagrams[name], beta)
     for state in states:
         h = 1e-4
         f = prob.free_energy(np.array([state["m"] - h, state["m"], state["m"] + h]), beta)
@@ -71,8 +71,8 @@ def test_same_branch_set_from_different_windows_and_grids():
     config = {**CONFIG, "meanfield": {**CONFIG["meanfield"], "diagrams": {"a": base, "b": other}}}
     a, b = (experiment.diagram_dataset(config, name) for name in ("a", "b"))
     for beta in (2.0, 8.0, 20.0, 40.0):
-        ma = [s["m"] for s in experiment.states_at_beta(a, beta, config)]
-        mb = [s["m"] for s in experiment.states_at_beta(b, beta, config)]
+        ma = [s["m"] for s in experiment.states_at_beta(a, beta)]
+        mb = [s["m"] for s in experiment.states_at_beta(b, beta)]
         np.testing.assert_allclose(ma, mb, atol=1e-8)  # same states, each refined to ~1e-12
     inside = lambda ds: sorted((k, round(beta, 6)) for k, beta in  # noqa: E731
                                zip(ds.special_kind.values, ds.special_beta.values) if 0.12 < beta < 48.0)
@@ -102,8 +102,10 @@ def test_rmap_dataset_is_labelled_and_odd():
 
 
 def test_unknown_case_names_the_allowed_ones():
-    with pytest.raises(ValueError, match=r"unknown case 'case5'; allowed: \['case1', 'case2', 'case3', 'case4'"):
+    with pytest.raises(ValueError, match=r"^meanfield.case: unknown case 'case5'; allowed: case1, case2, case3, case4,"):
         experiment.potential("case5", 0.1, CONFIG)
+    with pytest.raises(ValueError, match=r"^particles.settings.s.case: unknown case 'case5'"):
+        experiment.potential("case5", 0.1, CONFIG, "particles.settings.s.case")
 
 
 @pytest.mark.parametrize("name", TABLE2)
@@ -116,5 +118,5 @@ def test_free_energies_respect_the_gibbs_lower_bound(diagrams, name):
     x = np.linspace(-8.0, 8.0, 400_001)
     exponent = -beta * potential.value(x)
     bound = -(exponent.max() + np.log(np.sum(np.exp(exponent - exponent.max())) * (x[1] - x[0]))) / beta
-    for state in experiment.states_at_beta(diagrams[name], beta, CONFIG):
+    for state in experiment.states_at_beta(diagrams[name], beta):
         assert state["free_energy"] > bound

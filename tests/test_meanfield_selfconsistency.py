@@ -4,6 +4,9 @@ Every check is against an analytic result or an independent computation (scipy.i
 scipy.special.i0, finite differences), never against numbers printed in the paper.
 """
 
+import re
+import warnings
+
 import numpy as np
 import pytest
 from scipy import integrate, special
@@ -23,6 +26,8 @@ from mfsweep.meanfield.potentials import (
 from mfsweep.meanfield.selfconsistency import (
     GridSpec,
     MeanFieldProblem,
+    QuadratureResolutionError,
+    _scan_roots,
     critical_betas,
     dR_dm,
     free_energy,
@@ -446,3 +451,252 @@ def test_user_amplitude_fluctuation_gets_closed_forms():
     np.testing.assert_allclose(hom.psi_dx(gen, xd, beta), fd, rtol=1e-6, atol=1e-8)
     # this fluctuation is not symmetric (psi is not even), so R(0) != 0
     assert abs(prob.R(0.0, beta)) > 1e-4
+
+
+# --------------------------------------------------------------------------------------------
+# lattice resolution: a-priori estimate, guard, root confirmation; roots on the scan's ends
+# --------------------------------------------------------------------------------------------
+
+
+def _measured_lattice_error(prob, beta, m_abs, n_m=81):
+    """The estimate's measure, max over m of max(|dR|, |dR'| / max(1, R')), and the largest raw |dR'|,
+    against an independent lattice 16x finer (its own error ~ the estimate's exp(-q) to the power 256)."""
+    g = prob.grid
+    ref = prob.replace(grid=GridSpec(points_per_period=16 * g.points_per_period, dx=g.dx / 16))
+    m = np.linspace(-m_abs, m_abs, n_m)
+    a, r = prob.moments(m, beta), ref.moments(m, beta)
+    bt = beta * prob.theta
+    d_rp = bt * np.abs(a.var - r.var)
+    return float(np.max(np.maximum(np.abs(a.mean - r.mean), d_rp / np.maximum(1.0, bt * r.var)))), float(d_rp.max())
+
+
+@pytest.mark.parametrize("beta,raw_rp,lo,hi", [
+    (45.0, 3.1e-14, 0.0, 0.0),  # rounding level only: both estimate and error negligible
+    (100.0, 1.7e-7, 1.0, 30.0),
+    (300.0, 0.049, 1.0, 30.0),
+    (1000.0, 4.15, 1.0, 30.0),
+])
+def test_resolution_estimate_vs_refined_lattice(beta, raw_rp, lo, hi):
+    # case 1, eps = 0.1, default grid (64 points per period): the raw R' errors grow like
+    # exp(-N^2/(2 beta A)) (3e-14, 2e-7, 0.05, 4.2); the estimate must bound the measured error
+    # (ratio >= lo) and not exceed it by more than 30x (faithful; measured ratios 1.2, 3.4, 1.8)
+    prob = MeanFieldProblem(case(1, eps=0.1), 5.0)
+    est = prob.resolution_error(beta, m_abs=2.0)
+    measured, d_rp = _measured_lattice_error(prob, beta, 2.0)
+    assert d_rp == pytest.approx(raw_rp, rel=0.05)
+    if hi == 0.0:
+        assert est < 1e-12 and measured < 1e-12
+    else:
+        assert lo * measured <= est <= hi * measured
+
+
+@pytest.mark.parametrize("prob,beta,m_abs", [
+    (MeanFieldProblem(case(2, eps=0.1), 5.0), 50.0, 3.0),  # the paper's Fig 7b corner (passes the guard)
+    (MeanFieldProblem(case(4, eps=0.01), 5.0), 300.0, 2.0),
+    (MeanFieldProblem(case(4), 5.0, homogenized=True), 2000.0, 2.0),
+    (MeanFieldProblem(TwoScalePotential("bistable", "none"), 5.0), 3000.0, 2.0),
+])
+def test_resolution_estimate_other_cases(prob, beta, m_abs):
+    # fast wells with x-dependent amplitude, eps = 0.01, a homogenized and a slow-only problem near
+    # the tolerance: measured/estimate 0.3, 0.31, 0.82, 0.68; bound to within [0.5x, 30x]
+    est = prob.resolution_error(beta, m_abs=m_abs)
+    measured, _ = _measured_lattice_error(prob, beta, m_abs, n_m=121)
+    assert 0.5 * measured <= est <= 30.0 * measured
+
+
+def test_resolution_estimate_general_fluctuation_path():
+    # a V1 registered without its amplitude goes through the sampled (spectral) curvature bound;
+    # for A(x) cos y it must reproduce the closed-form bound: exactly (to rounding) when A is
+    # constant, and at least it (the mixed term is then bounded with sup |sin y| = 1) when A depends
+    # on x (here the two coincide to rounding: the slow force makes the well-bottom bound no tighter)
+    def amp(x, delta=1.0, **_):
+        return delta * (1.0 + 0.25 * np.asarray(x) ** 2)
+
+    def amp_dx(x, delta=1.0, **_):
+        return delta * 0.5 * np.asarray(x)
+
+    register_amplitude_v1("test_amp_closed", amp, amp_dx, overwrite=True)
+    register_v1("test_amp_general", lambda x, y, **p: amp(x, **p) * np.cos(y), lambda x, y, **p: amp_dx(x, **p) * np.cos(y),
+                lambda x, y, **p: -amp(x, **p) * np.sin(y), overwrite=True)
+    register_v1("test_cos_general", lambda x, y, delta=1.0, **_: delta * np.cos(y) + 0.0 * x,
+                lambda x, y, **_: 0.0 * (x + y), lambda x, y, delta=1.0, **_: -delta * np.sin(y) + 0.0 * x,
+                overwrite=True)
+    sep_closed = MeanFieldProblem(case(1, eps=0.1), 5.0)
+    sep_general = MeanFieldProblem(TwoScalePotential("quadratic", "test_cos_general", eps=0.1), 5.0)
+    closed = MeanFieldProblem(TwoScalePotential("quadratic", "test_amp_closed", eps=0.1), 5.0)
+    general = MeanFieldProblem(TwoScalePotential("quadratic", "test_amp_general", eps=0.1), 5.0)
+    for beta in (100.0, 300.0):
+        assert sep_general.resolution_error(beta, 2.0) == pytest.approx(sep_closed.resolution_error(beta, 2.0), rel=1e-10)
+        e_closed, e_general = closed.resolution_error(beta, 2.0), general.resolution_error(beta, 2.0)
+        assert e_closed * (1 - 1e-10) <= e_general <= 100.0 * e_closed
+
+
+def test_check_resolution_message_and_remedy():
+    prob = MeanFieldProblem(case(1, eps=0.1), 5.0)
+    with pytest.raises(QuadratureResolutionError) as info:
+        prob.check_resolution(1e4, m_abs=2.0, what="R-map")
+    msg = str(info.value)
+    assert isinstance(info.value, ArithmeticError) and len(msg.splitlines()) <= 3
+    for part in ("R-map", "beta = 10000", "eps = 0.1", "grid.dx = 0.01", "grid.points_per_period = 64",
+                 "grid.tolerance = 0.001"):
+        assert part in msg
+    est = float(re.search(r"estimated error of R, R' ([0-9.e+-]+)", msg).group(1))
+    assert est == pytest.approx(prob.resolution_error(1e4, 2.0), rel=0.05) and est > 1
+    n = int(re.search(r"set meanfield\.grid\.points_per_period >= (\d+)", msg).group(1))
+    # the remedy brings the estimate below the tolerance (the search aims at tolerance/2 with the
+    # default lattice's weights), and is not over-refined: half of it does not resolve
+    fixed = prob.replace(grid=GridSpec(points_per_period=n))
+    assert fixed.check_resolution(1e4, 2.0) <= 1e-3
+    assert prob.replace(grid=GridSpec(points_per_period=n // 2)).resolution_error(1e4, 2.0) > 1e-3
+    # returns the estimate when resolved (or, below tolerance * 1e-3, a weight-free bound of it);
+    # an array of betas is checked at its worst
+    assert prob.resolution_error(45.0, 2.0) <= prob.check_resolution(45.0, 2.0) < 1e-6
+    assert prob.check_resolution(200.0, 2.0) == prob.resolution_error(200.0, 2.0) > 1e-6
+    with pytest.raises(QuadratureResolutionError, match="beta = 1000,"):
+        prob.check_resolution([45.0, 1000.0, 100.0], 2.0)
+    hom_prob = MeanFieldProblem(case(4), 5.0, homogenized=True)
+    with pytest.raises(QuadratureResolutionError, match=r"homogenized .*\n.*set meanfield\.grid\.dx <= "):
+        hom_prob.check_resolution(1e8, 3.0)
+    with pytest.raises(ValueError):
+        GridSpec(tolerance=0.0)
+
+
+def test_stationary_states_beta_1e4_case1_raise_or_correct():
+    prob = MeanFieldProblem(case(1, eps=0.1), 5.0)
+    # beta A = 1e4 with 64 points per period: q = 64^2/(2e4) = 0.2, the fast wells are unresolved
+    with pytest.raises(QuadratureResolutionError, match="stationary_states") as info:
+        prob.stationary_states(1e4)
+    n = int(re.search(r"points_per_period >= (\d+)", str(info.value)).group(1))
+    fine = prob.replace(grid=GridSpec(points_per_period=n))
+    states = fine.stationary_states(1e4)
+    # independent check on a lattice 4x finer still (q 16x larger): every state is a fixed point
+    # to the tolerance 1e-3 (the guard's promise; observed 1.3e-6) with the same stability
+    ref = prob.replace(grid=GridSpec(points_per_period=4 * n))
+    m = np.array([s.m for s in states])
+    assert m.size == 11 and np.all(np.diff(m) > 0)
+    assert np.max(np.abs(ref.R(m, 1e4) - m)) < 1e-3
+    assert [s.stable for s in states] == list(ref.dR_dm(m, 1e4) < 1.0)
+
+
+def test_stationary_states_beta_1e8_homogenized_raise_or_correct():
+    prob = MeanFieldProblem(case(4), 5.0, homogenized=True)
+    # the Gibbs wells (sigma ~ 4e-5) are far narrower than dx = 0.01: without the guard the
+    # lattice sees a staircase R(m) and reports five "stable" states, four of them spurious
+    unguarded = prob.replace(grid=GridSpec(tolerance=float("inf"))).stationary_states(1e8)
+    assert len(unguarded) == 5 and all(s.stable for s in unguarded)
+    with pytest.raises(QuadratureResolutionError, match="homogenized") as info:
+        prob.stationary_states(1e8)
+    dx = float(re.search(r"grid\.dx <= ([0-9.e+-]+)", str(info.value)).group(1))
+    states = prob.replace(grid=GridSpec(dx=dx)).stationary_states(1e8, (-2.0, 2.0), n_scan=201)
+    # beta -> infinity: R(m) -> argmin of V0 + psi + theta (x^2/2 - m x) with psi -> -A = -x^2/2
+    # (|x| <= a), so the states are the critical points of x^4/4 - x^2: 0 (unstable), +-sqrt(2)
+    # (stable), up to O(1/beta) = 1e-8 from the ln(beta A)/beta part of psi; 1e-6 is the tolerance
+    np.testing.assert_allclose([s.m for s in states], [-np.sqrt(2), 0.0, np.sqrt(2)], rtol=0, atol=1e-6)
+    assert [s.stable for s in states] == [True, False, True]
+
+
+def test_stationary_states_roots_confirmed_on_a_finer_lattice(monkeypatch):
+    prob = MeanFieldProblem(case(1, eps=0.1), 5.0)
+    # where the estimate is not negligible (> tolerance * 1e-3) the roots are re-checked on a lattice
+    # of half the spacing; at beta = 200 (estimate 3e-4) they pass, and agree with a 16x lattice
+    assert 1e-6 < prob.resolution_error(200.0, 3.0) < 1e-3
+    states = prob.stationary_states(200.0)
+    ref = prob.replace(grid=GridSpec(points_per_period=1024, dx=0.01 / 16))
+    m = np.array([s.m for s in states])
+    assert np.max(np.abs(ref.R(m, 200.0) - m)) < 1e-3  # the tolerance (observed ~1e-5)
+    # if the a-priori estimate were fooled, the confirmation still refuses spurious roots: with the
+    # estimate forced to tolerance/2 at beta = 1e4, the garbage roots differ on the finer lattice
+    monkeypatch.setattr(MeanFieldProblem, "_resolution_estimate", lambda self, beta, m_abs, h, floor=0.0: 0.5e-3)
+    with pytest.raises(QuadratureResolutionError, match="not confirmed by a lattice of half"):
+        prob.stationary_states(1e4)
+
+
+def test_critical_betas_guarded_at_the_top_of_the_range():
+    pot = case(1, eps=0.1)
+    with pytest.raises(QuadratureResolutionError, match="critical_betas"):
+        critical_betas(pot, 5.0, (0.1, 1e4))
+    # the unguarded scan over the same range: its values above beta ~ 230 are not to be trusted
+    roots = critical_betas(pot, 5.0, (0.1, 200.0))
+    # below beta = 200 nothing changes: brentq'd to 1e-10 on the default lattice (estimate 1e-4 at
+    # m = 0, beta = 200) vs the same scan on a lattice 4x finer, to 1e-8 relative
+    fine = critical_betas(pot, 5.0, (0.1, 200.0), grid=GridSpec(points_per_period=256, dx=0.0025))
+    np.testing.assert_allclose(roots, fine, rtol=1e-8)
+
+
+def test_scan_roots_end_points_and_exact_zeros_once():
+    prob = MeanFieldProblem(case(1, eps=0.1), 5.0)
+    # m = 0 is a root by symmetry (R odd); at beta = 45 it is unstable (R'(0) > 1), so on (0, 4) the
+    # residual is positive on both sides of the first scan interval: no sign change to see it
+    assert prob.dR_dm(0.0, 45.0) > 1
+    half = prob.stationary_states(45.0, (0.0, 4.0))
+    full = prob.stationary_states(45.0, (-4.0, 4.0))
+    assert [s.m for s in half].count(0.0) == 1 and half[0].m == 0.0
+    # the m >= 0 states of the symmetric scan, to brentq's tolerance (1e-12 + 1e-12 relative)
+    np.testing.assert_allclose([s.m for s in half], [s.m for s in full if s.m >= 0.0], rtol=0, atol=1e-10)
+    left = prob.stationary_states(45.0, (-4.0, 0.0))
+    assert left[-1].m == 0.0 and [s.m for s in left].count(0.0) == 1 and len(left) == len(half)
+    # a root exactly on a scan point (value exactly 0), a double root there, roots on both ends,
+    # a value at rounding level next to a sign change: each once, at the exact point
+    xs = np.linspace(-1.0, 1.0, 9)
+    cases = [(lambda x: x, [0.0]), (lambda x: x * x, [0.0]), (lambda x: (x - 1.0) * (x + 1.0), [-1.0, 1.0]),
+             (lambda x: x + 1e-17, [0.0])]
+    for fn, expect in cases:
+        roots = _scan_roots(fn, xs, np.array([fn(x) for x in xs]), 1e-12)
+        np.testing.assert_allclose(roots, expect, rtol=0, atol=1e-15)
+    # an end point with a clearly non-zero value is not a root
+    assert _scan_roots(lambda x: x - 2.0, xs, xs - 2.0, 1e-12).size == 0
+
+
+# the paper's settings (config/schema.yaml defaults): (case, eps (0 = homogenized), theta, psi_sign,
+# largest beta, largest |m|) of the R-maps, the diagrams, the Fig-10 grid and the dynamics' stationary
+# states; none may raise or warn, with the default lattice and tolerance
+_FIG10_EPS = (0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1, 0.08, 0.06, 0.05, 0.04, 0.03, 0.02, 0.01)
+PAPER_SETTINGS = (
+    [("bistable+none", 0.1, 0.5, "printed", 10.0, 1.5)]
+    + [(c, e, 5.0, "printed", 30.0, 2.0) for c in (1, 2, 3, 4) for e in (0.5, 0.2, 0.1, 0.05, 0.0)]
+    + [(3, 0.0, 5.0, "printed", 5.0, 2.0), (4, 0.0, 5.0, "printed", 5.0, 2.0), (4, 0.0, 5.0, "flipped", 5.0, 2.0)]
+    + [(1, 0.1, 5.0, "printed", 45.0, 2.0), (2, 0.1, 5.0, "printed", 45.0, 2.0),
+       (3, 0.1, 5.0, "printed", 45.0, 2.0), (4, 0.1, 5.0, "printed", 20.0, 2.0)]
+    + [("bistable+none", 0.1, 0.5, "printed", 20.0, 2.0)]
+    + [(3, 0.0, 5.0, "printed", 10.0, 2.0), (4, 0.0, 5.0, "printed", 10.0, 2.0), (4, 0.0, 5.0, "flipped", 10.0, 2.0)]
+    + [(1, 0.1, 5.0, "printed", 50.0, 2.0), (2, 0.1, 5.0, "printed", 50.0, 3.0),
+       (3, 0.1, 5.0, "printed", 50.0, 2.0), (4, 0.1, 5.0, "printed", 50.0, 2.0)]
+    + [(4, 0.0, 0.5, s, 20.0, 2.0) for s in ("printed", "flipped")]
+    + [(c, e, 5.0, "printed", 60.0, 0.0) for c in (1, 3, 4) for e in _FIG10_EPS]
+    + [(c, 0.0, 5.0, s, 60.0, 0.0) for c in (1, 3, 4) for s in ("printed", "flipped")]
+    + [("bistable+none", 1.0, 5.0, "printed", 60.0, 0.0), ("quadratic+none", 1.0, 5.0, "printed", 60.0, 0.0)]
+    + [(1, e, 2.0, s, b, 3.0) for e in (0.1, 0.0) for s in ("printed", "flipped") for b in (8.0, 1.0)]
+    + [(4, e, 0.5, s, 5.6, 3.0) for e in (0.1, 0.0) for s in ("printed", "flipped")]
+)
+
+
+def _paper_problem(name, eps, theta, psi_sign):
+    if isinstance(name, int):
+        pot = case(name, eps=eps or 1.0)
+    else:
+        v0, _, v1 = name.partition("+")
+        pot = TwoScalePotential(v0, v1, eps=eps or 1.0)
+    return MeanFieldProblem(pot, theta, homogenized=eps == 0.0, psi_sign=psi_sign)
+
+
+def test_paper_settings_pass_the_guard():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        worst = max(_paper_problem(*s[:4]).check_resolution(s[4], m_abs=s[5]) for s in PAPER_SETTINGS)
+        # largest: Fig 7b's corner (case 2, eps = 0.1, beta = 50, |m| = 3), 2.1e-4 (measured error 6e-5)
+        assert worst < 0.5e-3
+        # Table 2 (Figs 6-9 at beta = 45, 29, 20, 8; m >= 0, m = 0 on the range's end): the number of
+        # states the README reports; R at each agrees with a lattice 4x finer to within the estimate
+        # (4.5e-7 for case 2 at |m| <= 3, measured 6.6e-9; others below rounding, so 1e-12), and
+        # R(m) = m to brentq's xtol 1e-12 times |R' - 1| <= 20
+        for n, beta, count in [(1, 45.0, 6), (2, 29.0, 11), (3, 20.0, 6), (4, 8.0, 4)]:
+            prob = MeanFieldProblem(case(n, eps=0.1), 5.0)
+            states = prob.stationary_states(beta, (0.0, 3.0))
+            m = np.array([s.m for s in states])
+            assert m.size == count and m[0] == 0.0
+            ref = prob.replace(grid=GridSpec(points_per_period=256, dx=0.0025))
+            assert np.max(np.abs(ref.R(m, beta) - prob.R(m, beta))) < max(prob.resolution_error(beta, 3.0), 1e-12)
+            assert np.max(np.abs(prob.R(m, beta) - m)) < 2e-11
+        # the Fig-10 grid's finest eps, through critical_betas (guarded at beta = 60)
+        for n in (1, 3, 4):
+            critical_betas(case(n, eps=0.01), 5.0, (0.05, 60.0))

@@ -1,13 +1,18 @@
 """Interacting-particle Monte Carlo (Gomes & Pavliotis 2017, Section 4.4): kernels against exact results."""
 
+import warnings
+
 import numpy as np
 import pytest
+from numba import njit
 from scipy.special import i0
 
 from mfsweep import storage
 from mfsweep.config import load_config
 from mfsweep.meanfield import montecarlo
-from mfsweep.meanfield.particles import DriftTable, full_table, homogenized_table, run_particles, table_spacing
+from mfsweep.meanfield.particle_kernels import DIFFUSION, DRIFT, JIT, MILSTEIN, MOBILITY
+from mfsweep.meanfield.particles import (DriftTable, StepStabilityError, StepStabilityWarning, full_table,
+                                         homogenized_table, max_stiffness, run_particles, table_spacing)
 from mfsweep.meanfield.potentials import TwoScalePotential
 from mfsweep.meanfield.selfconsistency import GridSpec, MeanFieldProblem
 
@@ -142,8 +147,10 @@ def test_leaving_the_table_raises():
 
 
 def _tiny_config(runs_per_task, **setting):
-    spec = {"case": "case4", "theta": 0.5, "beta": 5.6, "N": 50, "T": 2.0, "snapshots": [0.0, 1.0, 2.0],
-            "record_dt": 0.5, "psi_signs": ["printed"], **setting}
+    # dt = 0.002: at the paper's dt = 0.01 the case-4 full system takes unstable steps from the particles
+    # starting at |x| > 2, ~4 % of its particle-steps over T = 2 (see test_paper_time_step_is_stable_...)
+    spec = {"case": "case4", "theta": 0.5, "beta": 5.6, "N": 50, "T": 2.0, "dt": 0.002,
+            "snapshots": [0.0, 1.0, 2.0], "record_dt": 0.5, "psi_signs": ["printed"], **setting}
     return load_config({"dask": {"runs_per_task": runs_per_task},
                         "particles": {"seeds": 3, "settings": {"tiny": spec}}})
 
@@ -172,4 +179,218 @@ def test_stores_do_not_depend_on_chunking_and_are_labelled(tmp_path):
                                           ({"record_dt": 0.015}, "tiny.record_dt"), ({"case": "case9"}, "case9")])
 def test_bad_setting_is_rejected_naming_the_key(setting, key):
     with pytest.raises(ValueError, match=key):
-        montecarlo.validate(_tiny_config(1, **setting))
+        _tiny_config(1, **setting)  # load_config plans every store
+
+
+# --- step stability -------------------------------------------------------------------------------
+
+
+@njit(**JIT)
+def _simulate_without_count(x, rng, table, x_lo, inv_h, homogenized, theta, dt, noise, n_steps, record_every,
+                            snapshot_steps, bin_lo, bin_inv_width, n_bins, average_from):
+    """The kernel as it was before the stability count (verbatim, same compiler flags): the reference."""
+    n = x.size
+    last_node = table.shape[1] - 1
+    means = np.empty(n_steps // record_every + 1)
+    snapshots = np.empty((snapshot_steps.size, n))
+    counts = np.zeros(n_bins, dtype=np.int64)
+    snap = 0
+    for step in range(n_steps + 1):
+        xbar = 0.0
+        for i in range(n):
+            xbar += x[i]
+        xbar /= n
+        if step % record_every == 0:
+            means[step // record_every] = xbar
+            if step >= average_from:
+                for i in range(n):
+                    k = int(np.floor((x[i] - bin_lo) * bin_inv_width))
+                    if 0 <= k < n_bins:
+                        counts[k] += 1
+        while snap < snapshot_steps.size and snapshot_steps[snap] == step:
+            snapshots[snap, :] = x
+            snap += 1
+        if step == n_steps:
+            break
+        z = rng.standard_normal(n)
+        for i in range(n):
+            u = (x[i] - x_lo) * inv_h
+            if not (u >= 0.0 and u < last_node):  # also catches NaN
+                return means, snapshots, counts, step
+            j = int(u)
+            w = u - j
+            drift = table[DRIFT, j] + w * (table[DRIFT, j + 1] - table[DRIFT, j])
+            if homogenized:
+                mobility = table[MOBILITY, j] + w * (table[MOBILITY, j + 1] - table[MOBILITY, j])
+                diffusion = table[DIFFUSION, j] + w * (table[DIFFUSION, j + 1] - table[DIFFUSION, j])
+                milstein = table[MILSTEIN, j] + w * (table[MILSTEIN, j + 1] - table[MILSTEIN, j])
+                dw = noise * z[i]
+                x[i] += (drift - theta * mobility * (x[i] - xbar)) * dt + diffusion * dw + milstein * (dw * dw - dt)
+            else:
+                x[i] += (drift - theta * (x[i] - xbar)) * dt + noise * z[i]
+    return means, snapshots, counts, -1
+
+
+EPS = 0.1
+PAPER = {1: {"theta": 2.0, "beta": 8.0}, 4: {"theta": 0.5, "beta": 5.6}}  # Figs 11-13 and 14-16
+
+
+def _table(case, model, beta):
+    potential = TwoScalePotential.case(case, eps=EPS)
+    if model == "full":
+        return full_table(potential, (-10, 10), table_spacing(EPS, False, 1024, 1e-3))
+    return homogenized_table(potential, beta, (-10, 10), 1e-3, psi_sign=model)
+
+
+@pytest.mark.parametrize("case, model, dt", [(1, "full", 0.05), (4, "full", 0.01), (4, "printed", 0.01),
+                                             (1, "full", 0.01)])
+def test_stability_count_leaves_the_run_bit_identical(case, model, dt):
+    """Positions, means, histograms and the random stream equal those of the kernel without the count.
+
+    The first two take unstable steps (fraction > 0: the count path runs), the last two none.
+    """
+    theta, beta = PAPER[case]["theta"], PAPER[case]["beta"]
+    table = _table(case, model, beta)
+    n, steps, edges = 100, 300, np.linspace(-4, 4, 161)
+    runs = []
+    for counted in (True, False):
+        rng = np.random.default_rng(11)
+        x = rng.normal(0.0, 2.0, n)
+        if counted:
+            out = run_particles(table, x, rng, theta=theta, beta=beta, dt=dt, n_steps=steps, record_every=10,
+                                snapshot_steps=[0, 150, 300], bins=edges, average_from=150, allow_unstable=True,
+                                stability_tolerance=1.0)
+            result = (out.means, out.snapshots, out.counts, out.final)
+            fraction = out.unstable_fraction
+        else:
+            noise = np.sqrt(dt) if table.homogenized else np.sqrt(2.0 * dt / beta)
+            means, snapshots, counts, failed = _simulate_without_count(
+                x, rng, table.values, table.x_lo, 1.0 / table.spacing, table.homogenized, theta, dt, noise, steps, 10,
+                np.array([0, 150, 300], dtype=np.int64), -4.0, 1.0 / (edges[1] - edges[0]), 160, 150)
+            assert failed == -1
+            result = (means, snapshots, counts, x)
+        runs.append((*result, rng.standard_normal(4)))
+    for got, expected in zip(*runs):
+        np.testing.assert_array_equal(got, expected)
+    assert (fraction > 0.0) == (model == "full" and (case, dt) != (1, 0.01))
+
+
+def _kinked_table(a, b):
+    """Drift -a x for x < 0, -b x for x >= 0, spacing 1/16 (exact in binary): kappa = a or b, plus theta."""
+    x = -20.0 + np.arange(641) / 16.0
+    return DriftTable(np.where(x < 0, -a * x, -b * x)[None, :], -20.0, 1.0 / 16.0, homogenized=False)
+
+
+def test_unstable_count_and_early_stop_match_the_positions_visited():
+    """Exact count: a particle-step is unstable iff it starts at x < 0 (dt (a + theta) = 2.1, dt (b + theta) = 0.6).
+
+    The independent count reads the positions at every step off the snapshots; the early stop must
+    come right after the first step whose cumulative count exceeds floor(tolerance N n_steps).
+    """
+    a, b, theta, dt, n, steps = 3.0, 0.5, 0.5, 0.6, 50, 200
+    table = _kinked_table(a, b)
+
+    def run(**kw):
+        rng = np.random.default_rng(3)
+        return run_particles(table, rng.normal(0.0, 1.0, n), rng, theta=theta, beta=1.0, dt=dt, n_steps=steps,
+                             snapshot_steps=np.arange(steps), bins=NO_BINS, **kw)
+
+    out = run(allow_unstable=True, stability_tolerance=1.0)
+    per_step = np.sum(out.snapshots < 0.0, axis=1)
+    assert 0 < per_step.sum() < n * steps
+    assert out.unstable_fraction == per_step.sum() / (n * steps)
+    np.testing.assert_allclose(out.max_dt_kappa, dt * (a + theta), rtol=1e-12)
+    # tolerance = the measured fraction is not exceeded: no error, no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert run(stability_tolerance=out.unstable_fraction).unstable_fraction == out.unstable_fraction
+    cumulative = np.cumsum(per_step)
+    assert per_step[21] > 0  # so a limit equal to cumulative[20] is first exceeded at step 22, not reached at 21
+    for limit in (int(np.floor(out.unstable_fraction / 10 * n * steps)), int(cumulative[20])):
+        tolerance = (limit + 0.5) / (n * steps)  # floor(tolerance N n_steps) = limit
+        stop = int(np.argmax(cumulative > limit)) + 1  # steps taken when the count first exceeds the limit
+        with pytest.raises(StepStabilityError) as error:
+            run(stability_tolerance=tolerance)
+        assert error.value.steps == stop < steps
+        assert error.value.unstable_fraction == cumulative[stop - 1] / (n * stop)
+        assert f"step {stop} of {steps}" in str(error.value)
+
+
+def test_full_system_at_five_times_the_stability_limit_raises_early():
+    """Case 1, eps = 0.1, delta = 1, dt = 0.05: dt delta/eps^2 = 5, dt kappa up to dt (1 + 100 + theta) = 5.15."""
+    theta, beta, dt, n, steps = 2.0, 8.0, 0.05, 100, 2000
+    table = _table(1, "full", beta)
+    rng = np.random.default_rng(0)
+    with pytest.raises(StepStabilityError, match=r"dt = 0\.05, largest dt kappa met 5\.1") as error:
+        run_particles(table, rng.normal(0.0, 2.0, n), rng, theta=theta, beta=beta, dt=dt, n_steps=steps)
+    err = error.value
+    assert isinstance(err, ArithmeticError) and err.dt == dt
+    # about a third of the particle-steps are unstable: the limit 1e-3 N n_steps = 200 is passed within ~10 steps
+    assert err.steps < 20 and err.unstable_fraction > 0.2
+    assert 5.0 < err.max_dt_kappa <= dt * (1.0 + 1.0 / EPS**2 + theta) * (1 + 1e-6)
+    np.testing.assert_allclose(err.stable_dt, 2.0 * dt / err.max_dt_kappa, rtol=1e-12)
+    assert f"dt < 2 / max kappa = {err.stable_dt:.3g}" in str(err) and 0.0194 <= err.stable_dt < 0.02
+
+
+def test_allow_unstable_warns_and_keeps_the_run():
+    theta, beta, dt, n, steps = 2.0, 8.0, 0.05, 100, 200
+    table = _table(1, "full", beta)
+    rng = np.random.default_rng(0)
+    with pytest.warns(StepStabilityWarning, match=r"dt = 0\.05.*allow_unstable=True"):
+        out = run_particles(table, rng.normal(0.0, 2.0, n), rng, theta=theta, beta=beta, dt=dt, n_steps=steps,
+                            record_every=10, allow_unstable=True)
+    assert issubclass(StepStabilityWarning, UserWarning)
+    assert out.means.size == steps // 10 + 1 and np.all(np.isfinite(out.final))
+    assert 0.2 < out.unstable_fraction < 0.5  # measured 0.31 (N = 1000, T = 50)
+
+
+@pytest.mark.parametrize("case, model, horizon", [(1, "full", 20.0), (1, "printed", 20.0), (4, "printed", 20.0),
+                                                  (4, "flipped", 20.0), (4, "full", 500.0)])
+def test_paper_time_step_is_stable_where_the_particles_go(case, model, horizon):
+    """dt = 0.01 from N(0, 4) at the paper's parameters: no error with the default tolerance 1e-3.
+
+    Case 1 full: dt kappa <= dt (1 + delta/eps^2 + theta) = 1.03 everywhere, so no unstable step.
+    Case 4 full: V^eps'' ~ x^2/(2 eps^2) makes dt = 0.01 unstable at |x| >~ 2, where a third of
+    the particles start; its ~7 unstable steps per particle all come before t ~ 4 (fraction
+    1.5e-3 over T = 50, 1.5e-4 over T = 500, measured with N = 500, 4 seeds).
+    """
+    theta, beta, dt, n = PAPER[case]["theta"], PAPER[case]["beta"], 0.01, 100
+    table = _table(case, model, beta)
+    rng = np.random.default_rng(1)
+    out = run_particles(table, rng.normal(0.0, 2.0, n), rng, theta=theta, beta=beta, dt=dt,
+                        n_steps=int(round(horizon / dt)), record_every=100, bins=NO_BINS)
+    if (case, model) == (4, "full"):
+        assert 2e-5 < out.unstable_fraction < 1e-3 and out.max_dt_kappa > 2.0
+    else:
+        assert out.unstable_fraction == 0.0 and out.max_dt_kappa < 2.0
+    if (case, model) == (1, "full"):
+        assert out.max_dt_kappa <= dt * (1.0 + 1.0 / EPS**2 + theta) * (1 + 1e-6)
+
+
+def _case4_curvature(x, delta=1.0):
+    """V^eps'' of case 4, |x| < a: 3 x^2 - 1 + delta [(1 - x^2/(2 eps^2)) cos y - (2 x/eps) sin y], y = x/eps."""
+    y = x / EPS
+    return 3 * x**2 - 1 + delta * ((1 - x**2 / (2 * EPS**2)) * np.cos(y) - 2 * x / EPS * np.sin(y))
+
+
+def test_max_stiffness_against_exact_curvatures():
+    # OU: kappa = 1 + theta on every interval; separable homogenized: g = -M x, kappa = M (1 + theta)
+    assert max_stiffness(full_table(OU, (-10, 10), 1e-3), -3.0, 7.0, theta=1.5) == pytest.approx(2.5, rel=1e-9)
+    mobility = 1.0 / i0(1.0) ** 2
+    table = homogenized_table(TwoScalePotential.case(1, delta=1.0), 1.0, (-10, 10), 1e-3)
+    assert max_stiffness(table, -2.0, 2.0, theta=1.0) == pytest.approx(2 * mobility, rel=1e-9)
+    # case 1 full: V'' + theta = 1 + (delta/eps^2) cos(x/eps) + theta, largest 103; the cell midpoints miss
+    # the peak by <= h/2 (100 (1 - cos(h/(2 eps))) = 5e-4), the difference quotient errs by h^2/24 |V''''| = 2e-5
+    case1 = _table(1, "full", 8.0)
+    assert abs(max_stiffness(case1, -4.0, 4.0, theta=2.0) - 103.0) < 1e-3
+    # case 4 full against the analytical V'' on a 10x finer grid (the same error terms, |V''''| <= 3e4 at
+    # |x| <= 4, so 1e-2 is ample); the cells meeting [lo, hi] reach up to one spacing h beyond its ends
+    case4 = _table(4, "full", 5.6)
+    h = case4.spacing
+    for lo, hi in ((-2.0, 2.0), (-4.0, 4.0), (1.0, 1.5)):
+        inner, outer = (np.max(_case4_curvature(np.linspace(a, b, int((b - a) / h * 10) + 1))) + 0.5
+                        for a, b in ((lo, hi), (lo - h, hi + h)))
+        assert inner - 1e-2 <= max_stiffness(case4, lo, hi, theta=0.5) <= outer + 1e-2
+    assert 2 / max_stiffness(case4, -2.0, 2.0, theta=0.5) > 0.01 > 2 / max_stiffness(case4, -4.0, 4.0, theta=0.5)
+    with pytest.raises(ValueError, match="lo <= hi"):
+        max_stiffness(case4, 1.0, -1.0)

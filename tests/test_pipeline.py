@@ -1,5 +1,7 @@
 """Seeding, dask fan-out, checkpoint/resume and storage of a sweep (the pipeline spine)."""
 
+import os
+import subprocess
 import uuid
 import warnings
 from functools import partial
@@ -85,10 +87,22 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
     finally:
         xr.Dataset.to_zarr = ds_to_zarr
     assert list(tmp_path.iterdir()) == []
-    (tmp_path / ".out.zarr.tmp-999-deadbeef").mkdir()  # as left by a writer killed by SIGKILL
+    dead = _dead_pid()
+    (tmp_path / f".out.zarr.tmp-{storage.HOST}-{dead}-deadbeef").mkdir()  # left by a writer killed by SIGKILL
+    live = tmp_path / f".out.zarr.tmp-{storage.HOST}-{os.getpid()}-cafe0000"  # a live writer's (this process)
+    live.mkdir()
+    other_host = tmp_path / f".out.zarr.tmp-elsewhere.example-{dead}-cafe0001"  # can't tell: left alone
+    other_host.mkdir()
     storage.write_zarr_atomic(ds, target)
-    assert [p.name for p in tmp_path.iterdir()] == ["out.zarr"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["out.zarr", live.name, other_host.name])
     assert storage.open_store(target).a.values.tolist() == [0.0, 1.0, 2.0]
+
+
+def _dead_pid():
+    """The pid of a process that has just exited (not reused within the test)."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
 
 
 def record_runs(marker_dir, fail_on, runs):
@@ -124,7 +138,7 @@ def test_interrupted_sweep_resumes_without_redoing_runs(tmp_path):
 
 
 def test_dask_client_modes():
-    with pytest.raises(ValueError, match=r"dask.mode.*'slurmish'.*allowed: \['address', 'local', 'slurm'\]"):
+    with pytest.raises(ValueError, match=r"dask.mode: unknown mode 'slurmish'; allowed: local, address, slurm"):
         dask_client({"mode": "slurmish"}, 1)
     with pytest.raises(ValueError, match="dask.address"):
         with dask_client({"mode": "address", "address": None}, 1):

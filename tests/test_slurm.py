@@ -197,7 +197,7 @@ def test_dask_slurm_mode_rejected_worker_job_fails_fast(slurm, tmp_path):
 def test_slurm_settings_defaults_and_checks():
     assert cluster.slurm_settings({}) == cluster.SLURM_DEFAULTS
     assert cluster.slurm_settings({"slurm": {"cores": 4}})["cores"] == 4
-    with pytest.raises(ValueError, match=r"dask.slurm: unknown keys \['queue'\]"):
+    with pytest.raises(ValueError, match=r"dask.slurm: unknown key 'queue'; allowed: jobs, cores"):
         cluster.slurm_settings({"slurm": {"queue": "debug"}})
     with pytest.raises(ValueError, match="dask.slurm.jobs"):
         cluster.slurm_settings({"slurm": {"jobs": 0}})

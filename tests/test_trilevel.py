@@ -73,7 +73,7 @@ def test_table2_solution_is_a_zero_of_all_three_objectives(name):
 
 
 def test_trilevel_problem_unknown_name_lists_allowed():
-    with pytest.raises(ValueError, match=r"cbo_trilevel\.problems.*'D'.*\['A', 'B', 'C'\]"):
+    with pytest.raises(ValueError, match=r"unknown tri-level problem 'D'; allowed: A, B, C"):
         trilevel_problem("D")
 
 
@@ -282,31 +282,33 @@ def test_params_defaults_are_table2():
 
 
 def test_params_from_mapping_and_numpy_scalars():
-    p = TrilevelParams.from_mapping({"N": np.int64(7), "alpha1": np.float32(2.0), "loop_bound": "exclusive"})
+    p = TrilevelParams.from_mapping({"N": np.int64(7), "alpha1": np.float32(2.0), "loop_bound": "exclusive"}, "t")
     assert type(p.N) is int and p.N == 7 and type(p.alpha1) is float
-    assert TrilevelParams.from_mapping(p.as_dict()) == p
-    with pytest.raises(ValueError, match=r"cbo_trilevel\.params: unknown keys \['beta'\]; allowed: \['N', "):
-        TrilevelParams.from_mapping({"beta": 1.0})
+    assert TrilevelParams.from_mapping(p.as_dict(), "t") == p
+    with pytest.raises(ValueError, match=r"^t\.params: unknown key 'beta'; allowed: N, M, P, dim, "):
+        TrilevelParams.from_mapping({"beta": 1.0}, "t.params")
 
 
 @pytest.mark.parametrize("over, message", [
-    ({"N": 0}, r"params\.N: must be > 0"),
-    ({"P": 2.5}, r"params\.P: expected an integer"),
-    ({"M": True}, r"params\.M: expected a finite number"),
-    ({"alpha2": float("nan")}, r"params\.alpha2: expected a finite number"),
-    ({"alpha3": 0.0}, r"params\.alpha3: must be > 0"),
-    ({"T_r": -0.5}, r"params\.T_r: must be > 0"),
-    ({"sigma": -1.0}, r"params\.sigma: must be >= 0"),
-    ({"Q": -1.0}, r"params\.Q: must be >= 0"),
-    ({"gamma": 1.5}, r"params\.gamma: must lie in \[0, 1\]"),
-    ({"init_high": -1.0}, r"params\.init_high: must exceed init_low"),
-    ({"loop_bound": "open"}, r"params\.loop_bound: 'open' is not one of \['inclusive', 'exclusive'\]"),
-    ({"T_y": 0.25}, r"params\.T_y: 0\.25 is not a whole number of steps of 0\.1"),
-    ({"dt": 0.3}, r"params\.T_x: 50\.0 is not a whole number of steps of 0\.3"),
+    ({"N": 0}, r"N: must be > 0"),
+    ({"P": 2.5}, r"P: expected an integer"),
+    ({"M": True}, r"M: expected a finite number"),
+    ({"alpha2": float("nan")}, r"alpha2: expected a finite number"),
+    ({"alpha3": 0.0}, r"alpha3: must be > 0"),
+    ({"T_r": -0.5}, r"T_r: must be > 0"),
+    ({"sigma": -1.0}, r"sigma: must be >= 0"),
+    ({"Q": -1.0}, r"Q: must be >= 0"),
+    ({"gamma": 1.5}, r"gamma: must lie in \[0, 1\]"),
+    ({"init_high": -1.0}, r"init_high: must exceed init_low"),
+    ({"loop_bound": "open"}, r"loop_bound: 'open' is not allowed; allowed: inclusive, exclusive"),
+    ({"T_y": 0.25}, r"T_y: 0\.25 is not a whole number of steps dt = 0\.1"),
+    ({"dt": 0.3}, r"T_x: 50\.0 is not a whole number of steps dt = 0\.3"),
 ])
 def test_params_validation_names_the_key(over, message):
-    with pytest.raises(ValueError, match=r"cbo_trilevel\." + message):
+    with pytest.raises(ValueError, match="^" + message):
         TrilevelParams(**over)
+    with pytest.raises(ValueError, match=r"^cbo_tables\.tables\.t\.params\." + message):
+        TrilevelParams.from_mapping(over, "cbo_tables.tables.t.params")
 
 
 # --------------------------------------------------------------------------------------

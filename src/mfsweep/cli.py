@@ -6,11 +6,12 @@ piece by hand or from another scheduler.
 
 import argparse
 import json
+import sys
 
 from mfsweep.cbo import experiment, tables
 from mfsweep.cbo.bilevel import LOOP_BOUNDS, PAIRINGS, X_UPDATES
 from mfsweep.cbo.objectives import TABLE1_SPECS, bilevel_problem
-from mfsweep.config import load_config
+from mfsweep.config import ConfigError, load_config
 from mfsweep.scriptlog import log_to
 
 
@@ -37,6 +38,15 @@ def main(argv=None):
     table.add_argument("prefix", help="writes PREFIX.csv, .md, .tex, .html")
 
     args = parser.parse_args(argv)
+    try:
+        _run(args)
+    except ConfigError as error:
+        print(f"mfsweep {args.command}: config error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _run(args):
     if args.command == "check-config":
         print(json.dumps(load_config(args.config), indent=2))
     elif args.command == "problems":
@@ -51,3 +61,7 @@ def main(argv=None):
     elif args.command == "cbo-bilevel-table":
         tables.write_bilevel_table(args.store, {ext: f"{args.prefix}.{ext}" for ext in ("csv", "md", "tex", "html")})
 
+
+
+if __name__ == "__main__":
+    sys.exit(main())

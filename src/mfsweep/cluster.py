@@ -72,11 +72,19 @@ def _local_client(dask_config, threads, tasks=None):
 
 @contextlib.contextmanager
 def _address_client(dask_config, threads, tasks=None):
-    address = dask_config.get("address")
-    if not address:
-        raise ValueError("dask.address: mode 'address' needs the scheduler address, e.g. 'tcp://host:8786'")
-    with Client(address) as client:
+    check_settings(dask_config)
+    with Client(dask_config["address"]) as client:
         yield client
+
+
+def check_settings(dask_config):
+    """Check the ``dask`` section before any work: the address of mode 'address', the ``dask.slurm`` settings."""
+    mode = dask_config.get("mode", "local")
+    if mode not in CLIENT_FACTORIES:
+        raise ValueError(f"dask.mode: unknown mode {mode!r}; allowed: {', '.join(CLIENT_FACTORIES)}")
+    if mode == "address" and not dask_config.get("address"):
+        raise ValueError("dask.address: mode 'address' needs the scheduler address, e.g. 'tcp://host:8786'")
+    slurm_settings(dask_config)
 
 
 def slurm_settings(dask_config):
@@ -84,7 +92,7 @@ def slurm_settings(dask_config):
     given = dask_config.get("slurm") or {}
     unknown = sorted(set(given) - set(SLURM_DEFAULTS))
     if unknown:
-        raise ValueError(f"dask.slurm: unknown keys {unknown}; allowed: {sorted(SLURM_DEFAULTS)}")
+        raise ValueError(f"dask.slurm: unknown key {', '.join(map(repr, unknown))}; allowed: {', '.join(SLURM_DEFAULTS)}")
     settings = {**SLURM_DEFAULTS, **given}
     for key in ("jobs", "cores", "processes"):
         value = settings[key]
@@ -203,9 +211,8 @@ def dask_client(dask_config, threads, tasks=None):
     ``threads`` are the local cluster's threads; ``tasks`` (optional) is the number of tasks
     of the sweep, which caps the SLURM jobs requested in mode ``slurm``.
     """
+    check_settings(dask_config)
     mode = dask_config.get("mode", "local")
-    if mode not in CLIENT_FACTORIES:
-        raise ValueError(f"dask.mode: unknown mode {mode!r}; allowed: {sorted(CLIENT_FACTORIES)}")
     if threads < 1:
         raise ValueError(f"threads: need at least 1, got {threads}")
     return CLIENT_FACTORIES[mode](dask_config, threads, tasks)

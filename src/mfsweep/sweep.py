@@ -2,22 +2,28 @@
 
 A task computes several runs (so that it lasts well over ~100 ms) and returns one record
 (a dict of arrays and numbers) per run. Each finished task is saved at once, atomically,
-into a checkpoint folder keyed by a fingerprint of everything that determines the results;
-a restarted sweep with the same fingerprint loads those and computes only the rest.
-Results never depend on the chunking, because every run owns its random stream
-(:mod:`mfsweep.seeding`).
+into the store's checkpoint folder (``<store>.partial/``, held under the store's lock,
+:func:`mfsweep.storage.store_lock`), stamped with a fingerprint of everything that determines
+the results: the resolved parameters, the seed keys and the hash of the mfsweep source the
+computation runs (:func:`mfsweep.provenance.source_hash`). A restarted sweep with the same
+fingerprint loads those and computes only the rest; checkpoints under another fingerprint
+(other parameters, or code changed in between) are discarded, so a store never mixes runs of
+two code versions. Results never depend on the chunking, because every run owns its random
+stream (:mod:`mfsweep.seeding`).
 """
 
 import hashlib
 import json
 import logging
 import os
-import shutil
 import time
 from pathlib import Path
 
 import numpy as np
 from distributed import as_completed
+
+from mfsweep import storage
+from mfsweep.cluster import dask_client
 
 log = logging.getLogger(__name__)
 
@@ -68,17 +74,37 @@ def run_sweep(client, task, runs, runs_per_task, checkpoint_dir, key, label):
     return {run: done[run] for run in runs}
 
 
+def compute_store(output, task, runs, dask_config, threads, description, label, build):
+    """Compute ``task`` over ``runs`` under the store's lock, resuming from its checkpoints, and write the store.
+
+    ``description`` (JSON-able: resolved parameters, seed keys, source hash) is fingerprinted;
+    ``build(records)`` turns {run: record} into the Dataset written atomically to ``output``.
+    Returns that Dataset.
+    """
+    runs = list(runs)
+    per_task = dask_config["runs_per_task"]
+    with storage.store_lock(output) as partial:
+        with dask_client(dask_config, threads, len(chunks(runs, per_task))) as client:
+            records = run_sweep(client, task, runs, per_task, partial, fingerprint(description), label)
+        ds = build(records)
+        storage.write_zarr_atomic(ds, output)
+        remove_checkpoints(partial)
+    return ds
+
+
 def remove_checkpoints(checkpoint_dir):
-    """Drop the checkpoint folder once the final result is safely stored."""
-    shutil.rmtree(checkpoint_dir, ignore_errors=True)
+    """Drop the checkpoints (not the lock) once the final result is safely stored."""
+    checkpoint_dir = Path(checkpoint_dir)
+    for path in [checkpoint_dir / FINGERPRINT_FILE, *checkpoint_dir.glob("runs-*.npz")]:
+        path.unlink(missing_ok=True)
 
 
 def _load_checkpoints(checkpoint_dir, key):
     stamp = checkpoint_dir / FINGERPRINT_FILE
-    if checkpoint_dir.exists() and (not stamp.exists() or json.loads(stamp.read_text()) != key):
-        log.info("discarding checkpoints in %s: made for other parameters or code", checkpoint_dir)
-        shutil.rmtree(checkpoint_dir)
     checkpoint_dir.mkdir(parents=True, exist_ok=True)
+    if any(checkpoint_dir.glob("runs-*.npz")) and (not stamp.exists() or json.loads(stamp.read_text()) != key):
+        log.info("discarding checkpoints in %s: made for other parameters or code", checkpoint_dir)
+        remove_checkpoints(checkpoint_dir)
     _write_atomic(stamp, lambda f: f.write(json.dumps(key).encode()))
     done = {}
     for path in sorted(checkpoint_dir.glob("runs-*.npz")):

@@ -15,12 +15,15 @@ wildcard_constraints:
 rule cbo_bilevel_run:
     output:
         directory(CBO_BILEVEL_STORE),
+    params:
+        config=job_config("cbo_bilevel_run"),
+        code=jobs.code("cbo_bilevel_run"),
     log:
         "logs/cbo_bilevel/pairing~{pairing}/x_update~{x_update}/loop_bound~{loop_bound}/{problem}.log",
     threads: 2
     resources:
         runtime=120,
-        mem_mb=2000,
+        mem_mb=job_memory("cbo_bilevel_run"),
     conda:
         ENV
     script:
@@ -32,6 +35,8 @@ rule cbo_bilevel_combine:
         get_cbo_bilevel_stores(),
     output:
         directory("results/cbo_bilevel/combined.zarr"),
+    params:
+        code=jobs.code("cbo_bilevel_combine"),
     log:
         "logs/cbo_bilevel/combine.log",
     localrule: True
@@ -53,6 +58,8 @@ rule cbo_bilevel_table:
                    category="Multiscale CBO", subcategory="Bi-level (Table 1)", labels={"file": "LaTeX"}),
         html=report("results/tables/cbo_bilevel.html", caption="../report/cbo_bilevel_table.rst",
                     category="Multiscale CBO", subcategory="Bi-level (Table 1)", labels={"file": "table"}),
+    params:
+        code=jobs.code("cbo_bilevel_table"),
     log:
         "logs/cbo_bilevel/table.log",
     localrule: True
@@ -70,6 +77,8 @@ rule cbo_bilevel_figures:
                        category="Multiscale CBO", subcategory="Bi-level (Table 1)", labels={"file": "success"}),
         errors=report("results/figures/cbo_bilevel_errors.png", caption="../report/cbo_bilevel_errors.rst",
                       category="Multiscale CBO", subcategory="Bi-level (Table 1)", labels={"file": "errors"}),
+    params:
+        code=jobs.code("cbo_bilevel_figures"),
     log:
         "logs/cbo_bilevel/figures.log",
     localrule: True

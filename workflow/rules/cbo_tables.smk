@@ -11,12 +11,15 @@ wildcard_constraints:
 rule cbo_tables_run:
     output:
         directory("results/cbo_tables/{table}/{method}/{problem}.zarr"),
+    params:
+        config=job_config("cbo_tables_run"),
+        code=jobs.code("cbo_tables_run"),
     log:
         "logs/cbo_tables/{table}/{method}/{problem}.log",
     threads: 2
     resources:
         runtime=120,
-        mem_mb=2000,
+        mem_mb=job_memory("cbo_tables_run"),
     conda:
         ENV
     script:
@@ -37,6 +40,8 @@ rule cbo_tables_table:
                     category=CBO_TABLES_CATEGORY, subcategory="tables", labels={"file": "table"}),
         png=report("results/figures/cbo_tables_success.png", caption="../report/cbo_tables.rst",
                    category=CBO_TABLES_CATEGORY, subcategory="tables", labels={"file": "success rates"}),
+    params:
+        code=jobs.code("cbo_tables_table"),
     log:
         "logs/cbo_tables/table.log",
     localrule: True
@@ -50,6 +55,9 @@ rule cbo_illustration:
     output:
         report("results/figures/cbo_minmax_illustration.png", caption="../report/cbo_illustration.rst",
                category=CBO_TABLES_CATEGORY, subcategory="Fig. 3", labels={"figure": "Fig. 3"}),
+    params:
+        config=job_config("cbo_illustration"),
+        code=jobs.code("cbo_illustration"),
     log:
         "logs/cbo_tables/illustration.log",
     localrule: True

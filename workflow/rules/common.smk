@@ -1,47 +1,43 @@
-# Config validation and the helpers that turn the config into target files.
-import itertools
-
-from snakemake.utils import validate
-
-from mfsweep.cbo import comparison
-from mfsweep.cbo import experiment as cbo_experiment
-from mfsweep.meanfield import experiment as meanfield_experiment
-from mfsweep.meanfield import mckean_vlasov, montecarlo
+# Config validation and the helpers that turn the config into target files and rule params.
+from mfsweep import jobs
+from mfsweep.config import ConfigError, load_config
 
 
-validate(config, schema="../../config/schema.yaml")  # same schema as mfsweep.config.load_config
+# The one validator (also behind `mfsweep check-config`): schema, finiteness, every semantic
+# check and the memory estimates, before any job is planned. Re-raised here so that Snakemake
+# prints the one-line message and no library traceback.
+try:
+    _validated = load_config(config)
+except ConfigError as error:
+    raise ConfigError(str(error)) from None
+config.clear()
+config.update(_validated)
 
 # Rules run with the project's environment (environment.yml); with
 # `--software-deployment-method conda` snakemake builds it per rule.
 ENV = "../../environment.yml"
 
 
-def cbo_bilevel_variants():
-    """Every combination of the configured Algorithm-1 variants, as dicts."""
-    variants = config["cbo_bilevel"]["variants"]
-    keys = cbo_experiment.VARIANT_KEYS
-    return [dict(zip(keys, values)) for values in itertools.product(*(variants[key] for key in keys))]
+def job_config(rule):
+    """params: the canonical JSON of the config slice a job of ``rule`` depends on (jobs.JOB_CONFIGS)."""
+    return lambda wildcards: jobs.encode(jobs.JOB_CONFIGS[rule](config, **dict(wildcards.items())))
+
+
+def job_memory(rule):
+    """resources: mem_mb from the job's memory estimate (jobs.mem_mb)."""
+    return lambda wildcards: jobs.mem_mb(config, rule, dict(wildcards.items()))
 
 
 def get_cbo_bilevel_stores():
-    """The per-(problem, variant) stores the config asks for, each validated before any work starts."""
-    stores = []
-    for variant in cbo_bilevel_variants():
-        for problem in config["cbo_bilevel"]["problems"]:
-            cbo_experiment.plan(config, problem, variant)  # raises ValueError naming the bad key
-            stores.append(CBO_BILEVEL_STORE.format(problem=problem, **variant))
-    return stores
-
-
-comparison.validate(config)  # raises ValueError naming a bad table, method or problem
+    """The per-(problem, variant) stores the config asks for."""
+    return [CBO_BILEVEL_STORE.format(problem=problem, **variant) for variant in jobs.cbo_bilevel_variants(config)
+            for problem in config["cbo_bilevel"]["problems"]]
 
 
 def get_cbo_table_stores():
     """Every (table, method, problem) store of the cbo_tables section."""
-    return [f"results/cbo_tables/{table}/{method}/{problem}.zarr" for table, method, problem in comparison.cells(config)]
-
-
-meanfield_experiment.validate(config)  # raises ValueError naming a bad case or option
+    return [f"results/cbo_tables/{w['table']}/{w['method']}/{w['problem']}.zarr"
+            for rule, w in jobs.all_jobs(config) if rule == "cbo_tables_run"]
 
 
 def get_free_energy_diagrams():
@@ -51,23 +47,17 @@ def get_free_energy_diagrams():
             if spec["free_energy_beta"] is not None]
 
 
-montecarlo.validate(config)  # raises ValueError naming a bad setting key
-
-
 def get_particle_stores(setting=None):
     """The (setting, model) particle stores: of one setting, or of all."""
     settings = config["particles"]["settings"]
     names = [setting] if setting is not None else list(settings)
-    return [f"results/particles/{name}/{model}.zarr" for name in names for model in montecarlo.models(settings[name])]
-
-
-mckean_vlasov.validate(config)  # raises ValueError naming a bad setting key
+    return [f"results/particles/{name}/{model}.zarr" for name in names for model in jobs.particle_models(settings[name])]
 
 
 def get_mckean_vlasov_stores(setting):
     """The (setting, model) McKean-Vlasov stores of one setting."""
     spec = config["mckean_vlasov"]["settings"][setting]
-    return [f"results/mckean_vlasov/{setting}/{model}.zarr" for model in montecarlo.models(spec)]
+    return [f"results/mckean_vlasov/{setting}/{model}.zarr" for model in jobs.particle_models(spec)]
 
 
 def get_final_outputs():

@@ -6,12 +6,15 @@ MCKEAN_VLASOV_CATEGORY = "McKean-Vlasov PDE (Gomes & Pavliotis 2017)"
 rule mckean_vlasov_run:
     output:
         directory("results/mckean_vlasov/{setting}/{model}.zarr"),
+    params:
+        config=job_config("mckean_vlasov_run"),
+        code=jobs.code("mckean_vlasov_run"),
     log:
         "logs/mckean_vlasov/{setting}/{model}.log",
     threads: 2
     resources:
         runtime=30,
-        mem_mb=2000,
+        mem_mb=job_memory("mckean_vlasov_run"),
     conda:
         ENV
     script:
@@ -28,6 +31,8 @@ rule mckean_vlasov_figures:
         evolution=report("results/figures/mckean_vlasov/{setting}_evolution.png",
                          caption="../report/mckean_vlasov.rst", category=MCKEAN_VLASOV_CATEGORY,
                          subcategory="{setting}", labels={"figure": "m, F, distance"}),
+    params:
+        code=jobs.code("mckean_vlasov_figures"),
     log:
         "logs/mckean_vlasov/figures/{setting}.log",
     localrule: True

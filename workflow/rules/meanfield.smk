@@ -6,11 +6,14 @@ MEANFIELD_CATEGORY = "Mean-field stationary states (Gomes & Pavliotis 2017)"
 rule meanfield_rmap:
     output:
         directory("results/meanfield/rmaps/{figure}.zarr"),
+    params:
+        config=job_config("meanfield_rmap"),
+        code=jobs.code("meanfield_rmap"),
     log:
         "logs/meanfield/rmaps/{figure}.log",
     resources:
         runtime=10,
-        mem_mb=2000,
+        mem_mb=job_memory("meanfield_rmap"),
     conda:
         ENV
     script:
@@ -20,12 +23,15 @@ rule meanfield_rmap:
 rule meanfield_critical:
     output:
         directory("results/meanfield/critical.zarr"),
+    params:
+        config=job_config("meanfield_critical"),
+        code=jobs.code("meanfield_critical"),
     log:
         "logs/meanfield/critical.log",
     threads: 2
     resources:
         runtime=30,
-        mem_mb=2000,
+        mem_mb=job_memory("meanfield_critical"),
     conda:
         ENV
     script:
@@ -35,11 +41,14 @@ rule meanfield_critical:
 rule meanfield_diagram:
     output:
         directory("results/meanfield/diagrams/{figure}.zarr"),
+    params:
+        config=job_config("meanfield_diagram"),
+        code=jobs.code("meanfield_diagram"),
     log:
         "logs/meanfield/diagrams/{figure}.log",
     resources:
         runtime=30,
-        mem_mb=2000,
+        mem_mb=job_memory("meanfield_diagram"),
     conda:
         ENV
     script:
@@ -58,6 +67,8 @@ rule meanfield_free_energy_table:
                    category=MEANFIELD_CATEGORY, subcategory="Free energy (Table 2)", labels={"file": "LaTeX"}),
         html=report("results/tables/meanfield_free_energy.html", caption="../report/meanfield_free_energy.rst",
                     category=MEANFIELD_CATEGORY, subcategory="Free energy (Table 2)", labels={"file": "table"}),
+    params:
+        code=jobs.code("meanfield_free_energy_table"),
     log:
         "logs/meanfield/free_energy_table.log",
     localrule: True
@@ -73,6 +84,8 @@ rule meanfield_rmap_figure:
     output:
         report("results/figures/meanfield/rmaps/{figure}.png", caption="../report/meanfield_rmaps.rst",
                category=MEANFIELD_CATEGORY, subcategory="R(m)", labels={"figure": "{figure}"}),
+    params:
+        code=jobs.code("meanfield_rmap_figure"),
     log:
         "logs/meanfield/figures/rmaps/{figure}.log",
     localrule: True
@@ -88,6 +101,8 @@ rule meanfield_diagram_figure:
     output:
         report("results/figures/meanfield/diagrams/{figure}.png", caption="../report/meanfield_diagrams.rst",
                category=MEANFIELD_CATEGORY, subcategory="bifurcation diagrams", labels={"figure": "{figure}"}),
+    params:
+        code=jobs.code("meanfield_diagram_figure"),
     log:
         "logs/meanfield/figures/diagrams/{figure}.log",
     localrule: True
@@ -103,6 +118,8 @@ rule meanfield_critical_figure:
     output:
         report("results/figures/meanfield/critical.png", caption="../report/meanfield_critical.rst",
                category=MEANFIELD_CATEGORY, subcategory="critical", labels={"figure": "fig10"}),
+    params:
+        code=jobs.code("meanfield_critical_figure"),
     log:
         "logs/meanfield/figures/critical.log",
     localrule: True

@@ -11,12 +11,15 @@ wildcard_constraints:
 rule particles_run:
     output:
         directory("results/particles/{setting}/{model}.zarr"),
+    params:
+        config=job_config("particles_run"),
+        code=jobs.code("particles_run"),
     log:
         "logs/particles/{setting}/{model}.log",
     threads: 2
     resources:
         runtime=60,
-        mem_mb=2000,
+        mem_mb=job_memory("particles_run"),
     conda:
         ENV
     script:
@@ -33,6 +36,9 @@ rule particles_figures:
                           category=PARTICLES_CATEGORY, subcategory="{setting}", labels={"figure": "histograms"}),
         means=report("results/figures/particles/{setting}_means.png", caption="../report/particles.rst",
                      category=PARTICLES_CATEGORY, subcategory="{setting}", labels={"figure": "mean"}),
+    params:
+        grid=lambda wildcards: jobs.encode(jobs.stationary_grid(config)),
+        code=jobs.code("particles_figures"),
     log:
         "logs/particles/figures/{setting}.log",
     localrule: True
@@ -54,6 +60,9 @@ rule particles_table:
                    category=PARTICLES_CATEGORY, subcategory="summary", labels={"file": "LaTeX"}),
         html=report("results/tables/particles.html", caption="../report/particles_table.rst",
                     category=PARTICLES_CATEGORY, subcategory="summary", labels={"file": "table"}),
+    params:
+        grid=lambda wildcards: jobs.encode(jobs.stationary_grid(config)),
+        code=jobs.code("particles_table"),
     log:
         "logs/particles/table.log",
     localrule: True

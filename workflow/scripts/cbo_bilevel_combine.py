@@ -4,4 +4,4 @@ from mfsweep.cbo.experiment import write_combined
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])
-write_combined(snakemake.input, snakemake.output[0], snakemake.config)
+write_combined(snakemake.input, snakemake.output[0])

@@ -1,7 +1,8 @@
 """Rule cbo_illustration: Fig. 3, one 1-D MS-CBO run per min-max function."""
 
 from mfsweep.cbo.comparison_figures import plot_illustration
+from mfsweep.jobs import decode
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])
-plot_illustration(snakemake.config, snakemake.output[0])
+plot_illustration(decode(snakemake.params.config, snakemake.config["dask"]), snakemake.output[0])

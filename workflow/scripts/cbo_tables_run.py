@@ -1,8 +1,10 @@
 """Rule cbo_tables_run: all sizes x runs of one (table, method, problem) cell."""
 
 from mfsweep.cbo.comparison import run_store
+from mfsweep.jobs import decode
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])
 w = snakemake.wildcards
-run_store(snakemake.config, w.table, w.method, w.problem, snakemake.output[0], snakemake.threads)
+run_store(decode(snakemake.params.config, snakemake.config["dask"]), w.table, w.method, w.problem,
+          snakemake.output[0], snakemake.threads)

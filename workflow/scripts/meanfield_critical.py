@@ -1,7 +1,8 @@
 """Rule meanfield_critical: critical betas over the eps-grid, fanned out as dask tasks."""
 
+from mfsweep.jobs import decode
 from mfsweep.meanfield.experiment import run_critical
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])
-run_critical(snakemake.config, snakemake.output[0], snakemake.threads)
+run_critical(decode(snakemake.params.config, snakemake.config["dask"]), snakemake.output[0], snakemake.threads)

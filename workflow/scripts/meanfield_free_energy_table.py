@@ -4,4 +4,4 @@ from mfsweep.meanfield.tables import write_free_energy_table
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])
-write_free_energy_table(snakemake.input, snakemake.config, dict(snakemake.output.items()))
+write_free_energy_table(snakemake.input, dict(snakemake.output.items()))

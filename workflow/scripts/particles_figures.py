@@ -1,8 +1,12 @@
 """Rule particles_figures: positions, histograms and mean of one setting, all its models side by side."""
 
+import json
+
 from mfsweep.meanfield import montecarlo_figures as figures
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])
-for name in ("positions", "histograms", "means"):
-    getattr(figures, f"plot_{name}")(list(snakemake.input), snakemake.output[name])
+grid = json.loads(snakemake.params.grid)["meanfield"]["grid"]
+figures.plot_positions(list(snakemake.input), snakemake.output.positions)
+figures.plot_histograms(list(snakemake.input), snakemake.output.histograms, grid)
+figures.plot_means(list(snakemake.input), snakemake.output.means, grid)

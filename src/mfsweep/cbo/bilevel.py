@@ -57,12 +57,10 @@ class MSCBOParams(Params):
     x_update: str = "gauss_seidel"
     loop_bound: str = "inclusive"
 
-    _KEY = "cbo_bilevel.params"
     _POSITIVE = ("N", "M", "dim", "T_x", "T_y", "dt", "dtau", "alpha", "beta", "c")
     _NONNEGATIVE = ("lambda1", "lambda2", "sigma1", "sigma2", "delta1", "delta2", "R1", "R2")
     _UNIT_INTERVAL = ("gamma",)
-    _CHOICES = {"pairing": ("cbo_bilevel", PAIRINGS), "x_update": ("cbo_bilevel", X_UPDATES),
-                "loop_bound": ("cbo_bilevel", LOOP_BOUNDS)}
+    _CHOICES = {"pairing": PAIRINGS, "x_update": X_UPDATES, "loop_bound": LOOP_BOUNDS}
 
     def _check_steps(self):
         self.loop_counts()
@@ -70,8 +68,8 @@ class MSCBOParams(Params):
     def loop_counts(self):
         """(outer, inner) iteration counts of Algorithm 1's two while-loops."""
         extra = 1 if self.loop_bound == "inclusive" else 0
-        return (whole_steps(self.T_x, self.dt, f"{self._KEY}.T_x") + extra,
-                whole_steps(self.T_y, self.dtau, f"{self._KEY}.T_y") + extra)
+        return (whole_steps(self.T_x, self.dt, "T_x", "dt") + extra,
+                whole_steps(self.T_y, self.dtau, "T_y", "dtau") + extra)
 
 
 def initial_positions(params, rng):

@@ -17,12 +17,12 @@ import logging
 import numpy as np
 import xarray as xr
 
-from mfsweep import storage, sweep
+from mfsweep import sweep
 from mfsweep.cbo.bilevel import MSCBOParams, run_bilevel
 from mfsweep.cbo.objectives import minmax_problem
 from mfsweep.cbo.saddle import SPCBOParams, run_spcbo
 from mfsweep.cbo.trilevel import TrilevelParams, run_trilevel, trilevel_problem
-from mfsweep.cluster import dask_client
+from mfsweep.provenance import provenance, source_hash
 from mfsweep.seeding import seed_sequence
 
 log = logging.getLogger(__name__)
@@ -82,28 +82,22 @@ class Cell:
         return record
 
 
-def _parameters(cls, overrides, where):
-    allowed = [f.name for f in dataclasses.fields(cls)]
-    unknown = sorted(set(overrides) - set(allowed))
-    if unknown:
-        raise ValueError(f"{where}: unknown keys {unknown}; allowed: {allowed}")
-    return cls(**overrides)
-
-
 def plan(config, table, method_name, problem_name):
     """The validated cell; a ValueError names the bad key and the allowed values."""
     tables = config["cbo_tables"]["tables"]
     if table not in tables:
-        raise ValueError(f"cbo_tables.tables: unknown table {table!r}; allowed: {sorted(tables)}")
+        raise ValueError(f"cbo_tables.tables: unknown table {table!r}; allowed: {', '.join(tables)}")
     spec = tables[table]
     where = f"cbo_tables.tables.{table}"
     if method_name not in spec["methods"]:
-        raise ValueError(f"{where}.methods: unknown method {method_name!r}; allowed: {sorted(spec['methods'])}")
+        raise ValueError(f"{where}.methods: unknown method {method_name!r}; allowed: {', '.join(spec['methods'])}")
     method_spec = spec["methods"][method_name]
     method = method_spec["method"]
     params_class, _, kinds = METHODS[method]
     if spec["kind"] not in kinds:
-        raise ValueError(f"{where}.methods.{method_name}.method: {method!r} does not solve {spec['kind']} problems")
+        allowed = [name for name, (_, _, solves) in METHODS.items() if spec["kind"] in solves]
+        raise ValueError(f"{where}.methods.{method_name}.method: {method!r} does not solve {spec['kind']} problems; "
+                         f"allowed: {', '.join(allowed)}")
     if problem_name not in spec["problems"]:
         raise ValueError(f"{where}.problems: {problem_name!r} is not listed")
     try:
@@ -113,39 +107,22 @@ def plan(config, table, method_name, problem_name):
     sizes, labels = [], []
     for size in spec["sizes"] or [{}]:
         present = {key: value for key, value in size.items() if key in {f.name for f in dataclasses.fields(params_class)}}
-        sizes.append(_parameters(params_class, {**method_spec["params"], **present},
-                                 f"{where}.methods.{method_name}.params"))
+        sizes.append(params_class.from_mapping({**method_spec["params"], **present},
+                                               f"{where}.methods.{method_name}.params"))
         labels.append(",".join(f"{key}={size[key]}" for key in SIZE_KEYS if key in size) or "default")
     runs = spec.get("runs", config["cbo_tables"]["runs"])
     return Cell(table, spec["kind"], method_name, method, problem, tuple(sizes), tuple(labels), runs)
 
 
-def cells(config):
-    """(table, method, problem) of every store the config asks for."""
-    return [(table, method, problem) for table, spec in config["cbo_tables"]["tables"].items()
-            for method in spec["methods"] for problem in spec["problems"]]
-
-
-def validate(config):
-    for cell in cells(config):
-        plan(config, *cell)
-
-
 def run_store(config, table, method_name, problem_name, output, threads):
     """All sizes x runs of one cell, as checkpointed dask tasks, written atomically."""
     cell = plan(config, table, method_name, problem_name)
-    runs, seed = cell.runs, config["seed"]
-    description = {"experiment": EXPERIMENT, "seed": seed, "cell": repr(cell), "runs": runs,
-                   "code": storage.git_commit()}
+    description = {"experiment": EXPERIMENT, "seed": config["seed"], "cell": repr(cell), "runs": cell.runs,
+                   "code": source_hash(__name__)}
     label = f"{EXPERIMENT} {table}/{method_name}/{problem_name}"
-    task = functools.partial(_task, cell, seed)
-    tasks = len(sweep.chunks(range(len(cell.sizes) * runs), config["dask"]["runs_per_task"]))
-    with dask_client(config["dask"], threads, tasks) as client:
-        records = sweep.run_sweep(client, task, range(len(cell.sizes) * runs), config["dask"]["runs_per_task"],
-                                  f"{output}.partial", sweep.fingerprint(description), label)
-    ds = cell_dataset(cell, records, config)
-    storage.write_zarr_atomic(ds, output)
-    sweep.remove_checkpoints(f"{output}.partial")
+    ds = sweep.compute_store(output, functools.partial(_task, cell, config["seed"]), range(len(cell.sizes) * cell.runs),
+                             config["dask"], threads, description, label,
+                             lambda records: cell_dataset(cell, records, config))
     log.info("%s: wrote %s (success %s %%)", label, output,
              ", ".join(f"{100 * float(v):.0f}" for v in ds.success.mean("run").values))
 
@@ -187,7 +164,7 @@ def cell_dataset(cell, records, config):
     })
     ds["success"] = (("size", "run"), (ds.error <= threshold).values,
                      {"long_name": f"success: error <= {threshold} (eq. 5.4)"})
-    ds.attrs = storage.provenance(
+    ds.attrs = provenance(
         {label: dataclasses.asdict(params) for label, params in zip(cell.size_labels, cell.sizes)},
         experiment=EXPERIMENT, table=cell.table, kind=cell.kind, method=cell.method_name, algorithm=cell.method,
         problem=cell.problem.name, success_threshold=threshold, seed_root=config["seed"],

@@ -32,10 +32,21 @@ def plot_success(stores, png):
     plt.close(fig)
 
 
+def illustration_plan(config):
+    """The Algorithm-1 parameters of Fig. 3, its problems checked; a ValueError names the key."""
+    spec = config["cbo_tables"]["illustration"]
+    for name in spec["problems"]:
+        try:
+            minmax_problem(name)
+        except ValueError as error:
+            raise ValueError(f"cbo_tables.illustration.problems: {error}") from None
+    return MSCBOParams.from_mapping(spec["params"], "cbo_tables.illustration.params")
+
+
 def plot_illustration(config, png):
     """Fig. 3: initial (blue) and final (red) (X^i, v^i) of one 1-D MS-CBO run over the landscape F(x, y)."""
     spec = config["cbo_tables"]["illustration"]
-    params = MSCBOParams.from_mapping(spec["params"])
+    params = illustration_plan(config)
     grid = np.linspace(params.init_low, params.init_high, 201)
     fig, axes = plt.subplots(1, len(spec["problems"]), figsize=(4.5 * len(spec["problems"]), 4.2), squeeze=False)
     for ax, name in zip(axes[0], spec["problems"]):

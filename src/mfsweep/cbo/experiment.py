@@ -15,7 +15,7 @@ import xarray as xr
 from mfsweep import storage, sweep
 from mfsweep.cbo.bilevel import MSCBOParams, run_bilevel
 from mfsweep.cbo.objectives import bilevel_problem
-from mfsweep.cluster import dask_client
+from mfsweep.provenance import provenance, source_hash
 from mfsweep.seeding import seed_sequence
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def plan(config, problem_name, variant):
     unknown = sorted(set(variant) - set(VARIANT_KEYS))
     if unknown:
         raise ValueError(f"cbo_bilevel.variants: unknown keys {unknown}; allowed: {list(VARIANT_KEYS)}")
-    params = MSCBOParams.from_mapping({**section["params"], **variant})
+    params = MSCBOParams.from_mapping({**section["params"], **variant}, "cbo_bilevel.params")
     runs = section["runs"]
     if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
         raise ValueError(f"cbo_bilevel.runs: expected a positive integer, got {runs!r}")
@@ -61,17 +61,11 @@ def run_store(config, problem_name, variant, output, threads):
     seed = config["seed"]
     threshold = config["cbo_bilevel"]["success_threshold"]
     description = {"experiment": EXPERIMENT, "seed": seed, "problem": repr(problem),
-                   "params": params.as_dict(), "code": storage.git_commit()}
-    checkpoint_dir = f"{output}.partial"
-    task = functools.partial(bilevel_task, problem, params, seed)
+                   "params": params.as_dict(), "code": source_hash(__name__)}
     label = f"{EXPERIMENT} {problem.name} {'/'.join(str(v) for v in variant.values())}"
-    tasks = len(sweep.chunks(range(runs), config["dask"]["runs_per_task"]))
-    with dask_client(config["dask"], threads, tasks) as client:
-        records = sweep.run_sweep(client, task, range(runs), config["dask"]["runs_per_task"],
-                                  checkpoint_dir, sweep.fingerprint(description), label)
-    ds = bilevel_dataset(problem, params, records, threshold, seed)
-    storage.write_zarr_atomic(ds, output)
-    sweep.remove_checkpoints(checkpoint_dir)
+    ds = sweep.compute_store(output, functools.partial(bilevel_task, problem, params, seed), range(runs),
+                             config["dask"], threads, description, label,
+                             lambda records: bilevel_dataset(problem, params, records, threshold, seed))
     log.info("%s: wrote %s (success rate %.0f %%)", label, output, 100 * float(ds.success.mean()))
 
 
@@ -97,7 +91,7 @@ def bilevel_dataset(problem, params, records, threshold, seed):
     ds["y_solution"] = ("dim", y_solution, {"long_name": "exact lower-level solution y*", "units": "1"})
     ds["success"] = ("run", (ds.error <= threshold).values,
                      {"long_name": f"success: error <= {threshold} (eq. 5.4)"})
-    ds.attrs = storage.provenance(
+    ds.attrs = provenance(
         params.as_dict(),
         experiment=EXPERIMENT,
         problem=problem.name,
@@ -112,19 +106,28 @@ def bilevel_dataset(problem, params, records, threshold, seed):
 
 
 def combine(paths):
-    """All per-(problem, variant) stores as one dataset with dims (problem, *variants, run, dim)."""
-    stacked = []
+    """All per-(problem, variant) stores as one dataset with dims (problem, *variants, run, dim).
+
+    Attrs: the Algorithm-1 parameters all stores share (a ValueError if they differ), the seed
+    root and success threshold, and the stores combined; per-store labels are coordinates.
+    """
+    stacked, parameters = [], []
     for path in paths:
         ds = storage.open_store(path).load()
+        parameters.append({key: value for key, value in ds.attrs["parameters"].items() if key not in VARIANT_KEYS})
         stacked.append(ds.expand_dims(["problem", *VARIANT_KEYS]))
-    combined = xr.combine_by_coords(stacked, combine_attrs="drop_conflicts")
+    if any(p != parameters[0] for p in parameters):
+        raise ValueError("cannot combine bi-level stores computed with different parameters")
+    combined = xr.combine_by_coords(stacked, combine_attrs="drop")
     for key in ("problem", *VARIANT_KEYS):
         combined[key] = combined[key].astype(object)
+    first = stacked[0].attrs
+    combined.attrs = provenance(parameters[0], experiment=EXPERIMENT, seed_root=first["seed_root"],
+                                success_threshold=first["success_threshold"], seed_keys=first["seed_keys"],
+                                stores=[str(path) for path in paths])
     return combined
 
 
-def write_combined(paths, output, config):
-    """Combine the per-store datasets and write them, with provenance of the whole sweep."""
-    combined = combine(paths)
-    combined.attrs = storage.provenance(config["cbo_bilevel"], experiment=EXPERIMENT, seed_root=config["seed"])
-    storage.write_zarr_atomic(combined, output)
+def write_combined(paths, output):
+    """Combine the per-store datasets and write them atomically to ``output``."""
+    storage.write_zarr_atomic(combine(paths), output)

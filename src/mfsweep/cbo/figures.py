@@ -40,7 +40,7 @@ def plot_bilevel(store, success_png, errors_png):
             jitter = np.linspace(-0.3, 0.3, values.size) * width
             ax.plot(m + _offset(n, len(variants), width) + jitter, values, ".", color=f"C{n}", alpha=0.6,
                     label=_label(variant) if m == 0 else None)
-    threshold = combined.attrs["parameters"]["success_threshold"]
+    threshold = combined.attrs["success_threshold"]
     ax.axhline(np.log10(threshold), color="k", linestyle="--", linewidth=1, label="success threshold")
     ax.set(ylabel=r"$\log_{10}$ error", title="error of every run, eq. (5.4)", **ticks)
     ax.legend(fontsize="small")

@@ -140,7 +140,7 @@ MINMAX_SPECS = {
 def minmax_problem(name):
     """min_x max_y F(x, y) as the bi-level problem with G = -F (eq. 1.3); solution (0, 0)."""
     if name not in MINMAX_SPECS:
-        raise ValueError(f"unknown min-max function {name!r}; allowed: {sorted(MINMAX_SPECS)}")
+        raise ValueError(f"unknown min-max function {name!r}; allowed: {', '.join(sorted(MINMAX_SPECS))}")
     F = Objective.from_spec(MINMAX_SPECS[name], name)
     return BilevelProblem(name, F, F.negated(), 0.0, 0.0)
 
@@ -166,7 +166,7 @@ def bilevel_problem(name, custom=None):
         )
     if name not in TABLE1_SPECS:
         allowed = sorted(TABLE1_SPECS) + sorted(custom)
-        raise ValueError(f"cbo_bilevel.problems: unknown problem {name!r}; allowed: {allowed}")
+        raise ValueError(f"cbo_bilevel.problems: unknown problem {name!r}; allowed: {', '.join(allowed)}")
     F, G, x_star, y_star = TABLE1_SPECS[name]
     return BilevelProblem(name, Objective.from_spec(F, name), Objective.from_spec(G, name), x_star, y_star)
 

@@ -1,10 +1,10 @@
 """Validation shared by the parameter sets of the CBO methods (Algorithms 1-2, SP-CBO, standard CBO).
 
-A subclass is a frozen dataclass that sets ``_KEY`` (the config key that prefixes every error
-message), ``_POSITIVE``, ``_NONNEGATIVE``, ``_UNIT_INTERVAL`` and ``_CHOICES`` (field -> allowed
-values, with the key prefix of their message), and checks its step counts in ``_check_steps``.
-Numbers are coerced to plain int/float (also from numpy scalars); booleans, strings and
-non-finite values are rejected with a message naming the key.
+A subclass is a frozen dataclass that sets ``_POSITIVE``, ``_NONNEGATIVE``, ``_UNIT_INTERVAL`` and
+``_CHOICES`` (field -> allowed values), and checks its step counts in ``_check_steps``. Numbers are
+coerced to plain int/float (also from numpy scalars); booleans, strings and non-finite values are
+rejected. Errors are :class:`ParameterError` naming the parameter; :meth:`Params.from_mapping`
+prefixes them with the config key the mapping came from.
 """
 
 import math
@@ -12,59 +12,64 @@ import numbers
 from dataclasses import asdict, fields
 
 
+class ParameterError(ValueError):
+    """A bad parameter value; the message starts with the parameter's name."""
+
+
 class Params:
-    _KEY = ""
     _POSITIVE = ()
     _NONNEGATIVE = ()
     _UNIT_INTERVAL = ()
-    _CHOICES = {}  # field -> (message prefix, allowed values)
+    _CHOICES = {}  # field -> allowed values
 
     def __post_init__(self):
         for f in fields(self):
-            if f.type is str:
-                continue
             value = getattr(self, f.name)
-            key = f"{self._KEY}.{f.name}"
+            if f.type is str:
+                if f.name in self._CHOICES and value not in self._CHOICES[f.name]:
+                    raise ParameterError(f"{f.name}: {value!r} is not allowed; allowed: "
+                                         f"{', '.join(self._CHOICES[f.name])}")
+                continue
             if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-                raise ValueError(f"{key}: expected a finite number, got {value!r}")
+                raise ParameterError(f"{f.name}: expected a finite number, got {value!r}")
             if f.type is int and int(value) != value:
-                raise ValueError(f"{key}: expected an integer, got {value!r}")
+                raise ParameterError(f"{f.name}: expected an integer, got {value!r}")
             object.__setattr__(self, f.name, f.type(value))
         for name in self._POSITIVE:
             if getattr(self, name) <= 0:
-                raise ValueError(f"{self._KEY}.{name}: must be > 0, got {getattr(self, name)!r}")
+                raise ParameterError(f"{name}: must be > 0, got {getattr(self, name)!r}")
         for name in self._NONNEGATIVE:
             if getattr(self, name) < 0:
-                raise ValueError(f"{self._KEY}.{name}: must be >= 0, got {getattr(self, name)!r}")
+                raise ParameterError(f"{name}: must be >= 0, got {getattr(self, name)!r}")
         for name in self._UNIT_INTERVAL:
             if not 0.0 <= getattr(self, name) <= 1.0:
-                raise ValueError(f"{self._KEY}.{name}: must lie in [0, 1], got {getattr(self, name)!r}")
+                raise ParameterError(f"{name}: must lie in [0, 1], got {getattr(self, name)!r}")
         if self.init_high <= self.init_low:
-            raise ValueError(f"{self._KEY}.init_high: must exceed init_low")
-        for name, (prefix, allowed) in self._CHOICES.items():
-            if getattr(self, name) not in allowed:
-                raise ValueError(f"{prefix}.{name}: {getattr(self, name)!r} is not one of {list(allowed)}")
+            raise ParameterError(f"init_high: must exceed init_low = {self.init_low!r}, got {self.init_high!r}")
         self._check_steps()
 
     def _check_steps(self):
         """Raise if a horizon is not a whole number of steps (subclasses)."""
 
     @classmethod
-    def from_mapping(cls, mapping):
-        """From a config mapping; unknown keys are an error naming the allowed ones."""
+    def from_mapping(cls, mapping, where):
+        """From a config mapping found at key ``where``; errors name ``where.<parameter>``."""
         allowed = [f.name for f in fields(cls)]
         unknown = sorted(set(mapping) - set(allowed))
         if unknown:
-            raise ValueError(f"{cls._KEY}: unknown keys {unknown}; allowed: {allowed}")
-        return cls(**mapping)
+            raise ParameterError(f"{where}: unknown key {', '.join(map(repr, unknown))}; allowed: {', '.join(allowed)}")
+        try:
+            return cls(**mapping)
+        except ParameterError as error:
+            raise ParameterError(f"{where}.{error}") from None
 
     def as_dict(self):
         return asdict(self)
 
 
-def whole_steps(horizon, step, key):
-    """horizon / step as an int; a ValueError naming ``key`` if it is not a whole number (>= 1)."""
+def whole_steps(horizon, step, name, step_name):
+    """horizon / step as an int; a ParameterError naming ``name`` if it is not a whole number (>= 1)."""
     count = round(horizon / step)
     if count < 1 or not math.isclose(count * step, horizon, rel_tol=1e-9):
-        raise ValueError(f"{key}: {horizon} is not a whole number of steps of {step}")
+        raise ParameterError(f"{name}: {horizon} is not a whole number of steps {step_name} = {step}")
     return count

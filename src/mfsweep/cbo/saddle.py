@@ -157,7 +157,7 @@ class _StepParams(Params):
 
     def n_steps(self):
         """Number of time steps, T/dt."""
-        return whole_steps(self.T, self.dt, f"{self._KEY}.T")
+        return whole_steps(self.T, self.dt, "T", "dt")
 
 
 @dataclass(frozen=True)
@@ -175,8 +175,7 @@ class CBOParams(_StepParams):
     init_high: float = 3.0
     noise: str = "anisotropic"
 
-    _KEY = "cbo.params"
-    _CHOICES = {"noise": ("cbo.params", NOISES)}
+    _CHOICES = {"noise": NOISES}
     _POSITIVE = ("N", "dim", "T", "dt", "alpha")
     _NONNEGATIVE = ("lam", "sigma")
 
@@ -190,8 +189,6 @@ class SPCBOParams(CBOParams):
     dt: float = 0.1
     beta: float = 1e15
 
-    _KEY = "spcbo.params"
-    _CHOICES = {"noise": ("spcbo.params", NOISES)}
     _POSITIVE = CBOParams._POSITIVE + ("beta",)
 
 

@@ -73,7 +73,6 @@ VARIABLES = ("x", "y", "r")
 X_BIT, Y_BIT, R_BIT = 1, 2, 4  # 1 << index in VARIABLES
 TERM_KEYS = ("fn", "coef", "x", "y", "r", "shift")
 LOOP_BOUNDS = ("inclusive", "exclusive")
-PARAMS_KEY = "cbo_trilevel.params"
 
 
 # --------------------------------------------------------------------------------------
@@ -169,7 +168,7 @@ TABLE2_SPECS = {
 def trilevel_problem(name):
     """Test ``name`` of Table 2 ("A", "B" or "C")."""
     if name not in TABLE2_SPECS:
-        raise ValueError(f"cbo_trilevel.problems: unknown problem {name!r}; allowed: {sorted(TABLE2_SPECS)}")
+        raise ValueError(f"unknown tri-level problem {name!r}; allowed: {', '.join(sorted(TABLE2_SPECS))}")
     spec = TABLE2_SPECS[name]
     F, G, E = (TrilevelObjective.from_spec(spec[key], f"{name}.{key}") for key in ("F", "G", "E"))
     return TrilevelProblem(name, F, G, E, *spec["solution"])
@@ -208,11 +207,10 @@ class TrilevelParams(Params):
     init_high: float = 3.0
     loop_bound: str = "inclusive"
 
-    _KEY = PARAMS_KEY
     _POSITIVE = ("N", "M", "P", "dim", "T_x", "T_y", "T_r", "dt", "alpha1", "alpha2", "alpha3")
     _NONNEGATIVE = ("lam", "sigma", "delta", "Q")
     _UNIT_INTERVAL = ("gamma",)
-    _CHOICES = {"loop_bound": (PARAMS_KEY, LOOP_BOUNDS)}
+    _CHOICES = {"loop_bound": LOOP_BOUNDS}
 
     def _check_steps(self):
         self.loop_counts()
@@ -220,7 +218,7 @@ class TrilevelParams(Params):
     def loop_counts(self):
         """(t, tau, s) iteration counts of Algorithm 2's three while-loops."""
         extra = 1 if self.loop_bound == "inclusive" else 0
-        return tuple(whole_steps(getattr(self, key), self.dt, f"{PARAMS_KEY}.{key}") + extra
+        return tuple(whole_steps(getattr(self, key), self.dt, key, "dt") + extra
                      for key in ("T_x", "T_y", "T_r"))
 
 

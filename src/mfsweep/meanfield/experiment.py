@@ -22,9 +22,10 @@ import xarray as xr
 
 from mfsweep import storage
 from mfsweep.cluster import dask_client
+from mfsweep.provenance import provenance
 from mfsweep.meanfield.continuation import ContinuationOptions, padded_arrays, trace_branches
 from mfsweep.meanfield.potentials import TABLE1_CASES, TwoScalePotential, available_v0, available_v1
-from mfsweep.meanfield.selfconsistency import GridSpec, MeanFieldProblem
+from mfsweep.meanfield.selfconsistency import GridSpec, MeanFieldProblem, QuadratureResolutionError
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,11 @@ BETA_ATTRS = {"long_name": "inverse temperature beta", "units": "1"}
 M_ATTRS = {"long_name": "first moment m", "units": "1"}
 
 
-def potential(name, eps, config):
-    """The two-scale potential called ``name`` (``caseN`` or ``V0+V1``) with the config's delta, a."""
+def potential(name, eps, config, where="meanfield.case"):
+    """The two-scale potential called ``name`` (``caseN`` or ``V0+V1``) with the config's delta, a.
+
+    ``where`` is the config key of the name, for the error message.
+    """
     params = {"delta": config["meanfield"]["delta"], "a": config["meanfield"]["a"], "eps": eps or 1.0}
     if name.startswith("case") and name[4:].isdigit() and int(name[4:]) in TABLE1_CASES:
         return TwoScalePotential.case(int(name[4:]), **params)
@@ -43,13 +47,13 @@ def potential(name, eps, config):
     if v0 in available_v0() and v1 in available_v1():
         return TwoScalePotential(v0=v0, v1=v1, **params)
     allowed = [f"case{n}" for n in TABLE1_CASES] + [f"{a}+{b}" for a in available_v0() for b in available_v1()]
-    raise ValueError(f"meanfield: unknown case {name!r}; allowed: {allowed}")
+    raise ValueError(f"{where}: unknown case {name!r}; allowed: {', '.join(allowed)}")
 
 
-def problem(name, eps, theta, config, psi_sign="printed"):
+def problem(name, eps, theta, config, psi_sign="printed", where="meanfield.case"):
     """The stationary problem of potential ``name`` at ``eps`` (0 = homogenized)."""
     grid = GridSpec(**config["meanfield"]["grid"])
-    return MeanFieldProblem(potential(name, eps, config), float(theta), homogenized=eps == HOMOGENIZED,
+    return MeanFieldProblem(potential(name, eps, config, where), float(theta), homogenized=eps == HOMOGENIZED,
                             psi_sign=psi_sign, grid=grid)
 
 
@@ -60,19 +64,50 @@ def stationary_problem(name, eps, theta, config, homogenized, psi_sign):
     return problem(name, eps, theta, config)
 
 
-def validate(config):
-    """Build every problem the ``meanfield`` section asks for, so bad names fail before any work."""
+def plan_bytes(config, kind, name=None):
+    """Build every problem of the ``meanfield.<kind>[.name]`` job and check that its lattice resolves it
+    (bad names or an unresolved beta fail before any work); the job's bytes."""
     section = config["meanfield"]
-    for spec in section["rmaps"].values():
-        for name in spec["cases"]:
+    if kind == "rmaps":
+        spec, where = section["rmaps"][name], f"meanfield.rmaps.{name}"
+        _increasing(spec["m_range"], f"{where}.m_range")
+        for case in spec["cases"]:
             for eps in spec["eps"]:
-                problem(name, eps, spec["theta"], config, spec["psi_sign"])
-    for name in section["critical"]["cases"]:
-        for eps in section["critical"]["eps"]:
-            problem(name, eps, section["critical"]["theta"], config)
-    for spec in section["diagrams"].values():
-        problem(spec["case"], spec["eps"], spec["theta"], config, spec["psi_sign"])
-        options(spec)
+                prob = problem(case, eps, spec["theta"], config, spec["psi_sign"], f"{where}.cases")
+                _resolved(prob, max(spec["betas"]), max(map(abs, spec["m_range"])), where)
+        points = len(spec["cases"]) * len(spec["eps"]) * len(spec["betas"]) * spec["n_m"]
+        return 8 * (3 * 2 * points + 8 * _ROWS_BYTES)
+    if kind == "critical":
+        spec = section["critical"]
+        _increasing(spec["beta_range"], "meanfield.critical.beta_range")
+        for case in spec["cases"]:
+            for eps in spec["eps"]:
+                prob = problem(case, eps, spec["theta"], config, where="meanfield.critical.cases")
+                _resolved(prob, spec["beta_range"][1], 0.0, "meanfield.critical")
+        return 8 * 16 * _ROWS_BYTES
+    spec, where = section["diagrams"][name], f"meanfield.diagrams.{name}"
+    _increasing(spec["m_range"], f"{where}.m_range")
+    _increasing(spec["beta_range"], f"{where}.beta_range")
+    prob = problem(spec["case"], spec["eps"], spec["theta"], config, spec["psi_sign"], f"{where}.case")
+    _resolved(prob, spec["beta_range"][1], max(map(abs, spec["m_range"])), where)
+    options(spec)
+    return 8 * (8 * spec["n_m"] * spec["n_beta"] + 8 * _ROWS_BYTES)
+
+
+def _resolved(prob, beta, m_abs, where):
+    """QuadratureResolutionError of the stationary solver as a ValueError naming the config key."""
+    try:
+        prob.check_resolution(beta, m_abs, what=where)
+    except QuadratureResolutionError as error:
+        raise ValueError(str(error)) from None
+
+
+_ROWS_BYTES = 1 << 18  # elements of one chunk of the quadrature's (m x node) broadcast
+
+
+def _increasing(pair, where):
+    if not pair[0] < pair[1]:
+        raise ValueError(f"{where}: need lo < hi, got {list(pair)}")
 
 
 def rmap_dataset(config, name):
@@ -84,6 +119,7 @@ def rmap_dataset(config, name):
     for i, pot in enumerate(spec["cases"]):
         for j, eps in enumerate(spec["eps"]):
             prob = problem(pot, eps, spec["theta"], config, spec["psi_sign"])
+            prob.check_resolution(max(spec["betas"]), float(np.max(np.abs(m))), what=f"meanfield.rmaps.{name}")
             for k, beta in enumerate(spec["betas"]):
                 R[i, j, k] = prob.R(m, beta)
                 dR[i, j, k] = prob.dR_dm(m, beta)
@@ -94,7 +130,7 @@ def rmap_dataset(config, name):
          "dR_dm": (dims, dR, {"long_name": "R'(m) = beta theta Var (stable if < 1)", "units": "1"})},
         coords=_coords(case=spec["cases"], eps=spec["eps"], beta=spec["betas"], m=m),
     )
-    ds.attrs = storage.provenance(spec, figure=name, theta=spec["theta"], **_potential_params(config))
+    ds.attrs = provenance(spec, figure=name, theta=spec["theta"], **_potential_params(config))
     return ds
 
 
@@ -132,7 +168,7 @@ def critical_dataset(config, client):
     )
     for var in ds.data_vars.values():
         var.attrs["units"] = "1"
-    ds.attrs = storage.provenance(spec, **_potential_params(config))
+    ds.attrs = provenance(spec, **_potential_params(config))
     return ds
 
 
@@ -145,6 +181,7 @@ def diagram_dataset(config, name):
     """Every branch of m = R(m) in the spec's window, with stability and free energy along it."""
     spec = config["meanfield"]["diagrams"][name]
     prob = problem(spec["case"], spec["eps"], spec["theta"], config, spec["psi_sign"])
+    prob.check_resolution(spec["beta_range"][1], max(map(abs, spec["m_range"])), what=f"meanfield.diagrams.{name}")
     diagram = trace_branches(prob.residual, tuple(spec["m_range"]), tuple(spec["beta_range"]),
                              dH=prob.jacobian, symmetric=prob.potential.symmetric, options=options(spec))
     arrays = padded_arrays(diagram.branches)
@@ -173,21 +210,23 @@ def diagram_dataset(config, name):
         coords=_coords(branch=np.arange(len(diagram.branches)), point=np.arange(arrays["m"].shape[1]),
                        special=np.arange(len(special))),
     )
-    ds = ds.assign_coords(case=spec["case"], eps=((), spec["eps"], EPS_ATTRS),
+    ds = ds.assign_coords(case=((), spec["case"], COORD_ATTRS["case"]), eps=((), spec["eps"], EPS_ATTRS),
                           theta=((), spec["theta"], {"long_name": "interaction strength theta", "units": "1"}))
-    ds.attrs = storage.provenance(spec, figure=name, max_abs_residual=float(residual), **_potential_params(config))
+    ds.attrs = provenance(spec, figure=name, max_abs_residual=float(residual), **_potential_params(config))
     log.info("diagram %s: %d branches, %d special points, max |m - R(m)| = %.1e",
              name, len(diagram.branches), len(special), residual)
     return ds
 
 
-def states_at_beta(ds, beta, config):
+def states_at_beta(ds, beta):
     """Stationary states with m >= 0 at ``beta`` on a stored diagram: m, stability, free energy.
 
-    Each crossing of a branch with the line beta = const is refined by Newton on m = R(m),
-    so the states are exact to the solver's tolerance; sorted by m, largest first (Table 2).
+    Each crossing of a branch with the line beta = const is refined by Newton on m = R(m) (with the
+    potential and quadrature grid recorded in the store), so the states are exact to the solver's
+    tolerance; sorted by m, largest first (Table 2).
     """
     spec = ds.attrs["parameters"]
+    config = {"meanfield": {key: ds.attrs[key] for key in ("delta", "a", "grid")}}
     prob = problem(spec["case"], spec["eps"], spec["theta"], config, spec["psi_sign"])
     found = []
     for b in ds.branch.values:

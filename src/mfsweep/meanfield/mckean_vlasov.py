@@ -16,9 +16,10 @@ import xarray as xr
 
 from mfsweep import storage
 from mfsweep.cluster import dask_client
+from mfsweep.provenance import provenance
 from mfsweep.meanfield import experiment
 from mfsweep.meanfield.fokker_planck import FokkerPlanck
-from mfsweep.meanfield.montecarlo import FULL, HOMOGENIZED, models, psi_sign_of
+from mfsweep.meanfield.montecarlo import FULL, HOMOGENIZED, MODELS, psi_sign_of
 from mfsweep.meanfield.selfconsistency import nearest_stable_state
 
 log = logging.getLogger(__name__)
@@ -35,23 +36,28 @@ def output_times(spec):
 def solver(config, setting, model, theta, beta):
     """The Fokker-Planck solver of one parameter point."""
     spec, grid = config["mckean_vlasov"]["settings"][setting], config["mckean_vlasov"]["grid"]
-    potential = experiment.potential(spec["case"], spec["eps"], config)
+    potential = experiment.potential(spec["case"], spec["eps"], config, f"mckean_vlasov.settings.{setting}.case")
     return FokkerPlanck(potential, float(theta), float(beta), homogenized=model != FULL,
                         psi_sign=psi_sign_of(model) or "printed", domain=tuple(grid["domain"]), dx=grid["dx"],
                         cells_per_period=grid["cells_per_period"])
 
 
-def validate(config):
-    """Check every setting before any work: names, models, times and grids."""
+def plan_sizes(config, setting, model):
+    """Check one (setting, model) store before any work; its (points, output times, cells)."""
     section = config["mckean_vlasov"]
-    for setting, spec in section["settings"].items():
-        if not spec["first_output"] < spec["T"]:
-            raise ValueError(f"mckean_vlasov.settings.{setting}.first_output: must be < T = {spec['T']}")
-        lo, hi = section["grid"]["domain"]
-        if not lo < spec["init_mean"] < hi:
-            raise ValueError(f"mckean_vlasov.settings.{setting}.init_mean: must lie in grid.domain {[lo, hi]}")
-        for model in models(spec):
-            solver(config, setting, model, spec["thetas"][0], spec["betas"][0])
+    spec = section["settings"][setting]
+    where = f"mckean_vlasov.settings.{setting}"
+    if model not in MODELS:
+        raise ValueError(f"{where}: unknown model {model!r}; allowed: {', '.join(MODELS)}")
+    if not spec["first_output"] < spec["T"]:
+        raise ValueError(f"{where}.first_output: must be < T = {spec['T']}")
+    lo, hi = section["grid"]["domain"]
+    if not lo < hi:
+        raise ValueError(f"mckean_vlasov.grid.domain: need lo < hi, got {[lo, hi]}")
+    if not lo < spec["init_mean"] < hi:
+        raise ValueError(f"{where}.init_mean: must lie in mckean_vlasov.grid.domain {[lo, hi]}")
+    fp = solver(config, setting, model, spec["thetas"][0], spec["betas"][0])
+    return len(spec["thetas"]) * len(spec["betas"]), output_times(spec).size, fp.x.size
 
 
 def stationary_on_grid(fp, config, case, final_mean):
@@ -80,11 +86,10 @@ def run_store(config, setting, model, output, threads):
     """All (theta, beta) points of one (setting, model), as dask tasks; written atomically."""
     spec = config["mckean_vlasov"]["settings"][setting]
     points = list(itertools.product(spec["thetas"], spec["betas"]))
-    with dask_client(config["dask"], threads, len(points)) as client:
+    with storage.store_lock(output), dask_client(config["dask"], threads, len(points)) as client:
         futures = [client.submit(point_task, config, setting, model, theta, beta, pure=False) for theta, beta in points]
-        results = client.gather(futures)
-    ds = mckean_vlasov_dataset(config, setting, model, results)
-    storage.write_zarr_atomic(ds, output)
+        ds = mckean_vlasov_dataset(config, setting, model, client.gather(futures))
+        storage.write_zarr_atomic(ds, output)
     log.info("%s %s/%s: wrote %s (%d points, %.1f s of solver time)", EXPERIMENT, setting, model, output,
              len(points), float(ds.wall_time.sum()))
 
@@ -146,7 +151,7 @@ def mckean_vlasov_dataset(config, setting, model, results):
     for name in ("p", "mean", "free_energy", "distance_to_stationary"):
         if not np.all(np.isfinite(ds[name].values)):
             raise FloatingPointError(f"{EXPERIMENT} {setting}/{model}: non-finite {name}")
-    ds.attrs = storage.provenance(spec, experiment=EXPERIMENT, setting=setting, model=model,
+    ds.attrs = provenance(spec, experiment=EXPERIMENT, setting=setting, model=model,
                                   grid=config["mckean_vlasov"]["grid"], solver=config["mckean_vlasov"]["solver"],
                                   meanfield={"delta": config["meanfield"]["delta"], "a": config["meanfield"]["a"]},
                                   cell_width=fp.h)

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from mfsweep import storage, sweep
-from mfsweep.cluster import dask_client
+from mfsweep import sweep
 from mfsweep.meanfield import experiment
-from mfsweep.meanfield.particles import full_table, homogenized_table, run_particles, table_spacing
+from mfsweep.meanfield.particles import full_table, homogenized_table, max_stiffness, run_particles, table_spacing
 from mfsweep.meanfield.selfconsistency import nearest_stable_state
+from mfsweep.provenance import provenance, source_hash
 from mfsweep.seeding import seed_sequence
 
 log = logging.getLogger(__name__)
@@ -29,19 +29,13 @@ log = logging.getLogger(__name__)
 EXPERIMENT = "particles"
 FULL = "full"
 HOMOGENIZED = "homogenized"
+PSI_SIGNS = ("printed", "flipped")
+MODELS = (FULL, *(f"{HOMOGENIZED}-{sign}" for sign in PSI_SIGNS))
 
 
 def psi_sign_of(model):
     """The psi sign of a homogenized model name (``homogenized-<psi_sign>``); None for ``full``."""
     return model.partition("-")[2] or None
-
-
-def models(spec):
-    """Store names of a setting: ``full`` and/or ``homogenized-<psi_sign>`` per configured sign."""
-    names = []
-    for dynamics in spec["models"]:
-        names += [FULL] if dynamics == FULL else [f"{HOMOGENIZED}-{sign}" for sign in spec["psi_signs"]]
-    return names
 
 
 @dataclass(frozen=True)
@@ -80,9 +74,17 @@ class Plan:
     def potential(self):
         return experiment.potential(self.spec["case"], self.spec["eps"], {"meanfield": self.config_meanfield})
 
+    def _spacing(self):
+        return table_spacing(self.spec["eps"], self.homogenized, self.table_config["points_per_period"],
+                             self.table_config["dx"])
+
+    def table_bytes(self):
+        """Bytes of the drift table (rows x nodes)."""
+        lo, hi = self.table_config["domain"]
+        return 8 * (4 if self.homogenized else 1) * ((hi - lo) / self._spacing() + 2)
+
     def table(self):
-        spacing = table_spacing(self.spec["eps"], self.homogenized, self.table_config["points_per_period"],
-                                self.table_config["dx"])
+        spacing = self._spacing()
         domain = self.table_config["domain"]
         if self.homogenized:
             return homogenized_table(self.potential(), self.spec["beta"], domain, spacing, self.psi_sign)
@@ -100,11 +102,11 @@ def plan(config, setting, model):
     """The validated plan of one store; a ValueError names the bad key and the allowed values."""
     section = config["particles"]
     if setting not in section["settings"]:
-        raise ValueError(f"particles.settings: unknown setting {setting!r}; allowed: {sorted(section['settings'])}")
+        raise ValueError(f"particles.settings: unknown setting {setting!r}; allowed: {', '.join(section['settings'])}")
     spec = section["settings"][setting]
-    if model not in models(spec):
-        raise ValueError(f"particles.settings.{setting}: unknown model {model!r}; allowed: {models(spec)}")
-    experiment.potential(spec["case"], spec["eps"], config)  # raises naming the allowed cases
+    if model not in MODELS:
+        raise ValueError(f"particles.settings.{setting}: unknown model {model!r}; allowed: {', '.join(MODELS)}")
+    experiment.potential(spec["case"], spec["eps"], config, f"particles.settings.{setting}.case")
     dt, T = spec["dt"], spec["T"]
     n_steps = _steps(f"{setting}.T", T, dt)
     record_every = _steps(f"{setting}.record_dt", spec["record_dt"], dt)
@@ -117,16 +119,34 @@ def plan(config, setting, model):
     lo, hi = spec["bins"]["range"]
     if not lo < hi:
         raise ValueError(f"particles.settings.{setting}.bins.range: need lo < hi, got {[lo, hi]}")
+    domain = section["table"]["domain"]
+    if not domain[0] < domain[1]:
+        raise ValueError(f"particles.table.domain: need lo < hi, got {list(domain)}")
+    if not domain[0] < spec["init_mean"] < domain[1]:
+        raise ValueError(f"particles.settings.{setting}.init_mean: must lie in particles.table.domain {list(domain)}")
     first_average = math.ceil(average_from / dt / record_every - 1e-9) * record_every
-    return Plan(setting, model, spec, config["meanfield"], section["table"], n_steps, record_every, snapshots,
-                first_average)
+    plan_ = Plan(setting, model, spec, config["meanfield"], section["table"], n_steps, record_every, snapshots,
+                 first_average)
+    _check_step(plan_)
+    return plan_
 
 
-def validate(config):
-    """Plan every store of the ``particles`` section (errors before any work starts)."""
-    for setting, spec in config["particles"]["settings"].items():
-        for model in models(spec):
-            plan(config, setting, model)
+def _check_step(plan_):
+    """Refuse a dt that is unstable where the particles start (within one sd of the initial mean).
+
+    Where they go later is checked during the run (:func:`~mfsweep.meanfield.particles.run_particles`).
+    """
+    spec = plan_.spec
+    if spec["allow_unstable"]:
+        return
+    width = max(math.sqrt(spec["init_var"]), 2 * math.pi * spec["eps"])
+    lo, hi = spec["init_mean"] - width, spec["init_mean"] + width
+    kappa = max_stiffness(plan_.table(), lo, hi, spec["theta"])
+    if spec["dt"] * kappa >= 2.0:
+        raise ValueError(
+            f"particles.settings.{plan_.setting}.dt: {spec['dt']:g} is unstable for {plan_.model} where the particles "
+            f"start (dt kappa up to {spec['dt'] * kappa:.3g} >= 2 on [{lo:g}, {hi:g}]); use dt < {2 / kappa:.3g}, or set "
+            f"allow_unstable: true")
 
 
 def replicate_task(plan_, seed, replicates):
@@ -139,10 +159,12 @@ def replicate_task(plan_, seed, replicates):
         x0 = spec["init_mean"] + math.sqrt(spec["init_var"]) * rng.standard_normal(spec["N"])
         start = time.perf_counter()
         trajectory = run_particles(table, x0, rng, theta=spec["theta"], beta=spec["beta"], dt=spec["dt"],
+                                   allow_unstable=spec["allow_unstable"],
                                    n_steps=plan_.n_steps, record_every=plan_.record_every,
                                    snapshot_steps=plan_.snapshot_steps, bins=plan_.edges,
                                    average_from=plan_.average_from)
         records.append({"mean": trajectory.means, "positions": trajectory.snapshots, "counts": trajectory.counts,
+                        "unstable_fraction": trajectory.unstable_fraction, "max_dt_kappa": trajectory.max_dt_kappa,
                         "wall_time": time.perf_counter() - start})
     return records
 
@@ -151,17 +173,11 @@ def run_store(config, setting, model, output, threads):
     """Compute one (setting, model) store over ``particles.seeds`` replicates and write it atomically."""
     plan_ = plan(config, setting, model)
     seed, replicates = config["seed"], config["particles"]["seeds"]
-    description = {"experiment": EXPERIMENT, "seed": seed, "plan": repr(plan_), "code": storage.git_commit()}
-    checkpoint_dir = f"{output}.partial"
+    description = {"experiment": EXPERIMENT, "seed": seed, "plan": repr(plan_), "code": source_hash(__name__)}
     label = f"{EXPERIMENT} {setting}/{model}"
-    tasks = len(sweep.chunks(range(replicates), config["dask"]["runs_per_task"]))
-    with dask_client(config["dask"], threads, tasks) as client:
-        records = sweep.run_sweep(client, functools.partial(replicate_task, plan_, seed), range(replicates),
-                                  config["dask"]["runs_per_task"], checkpoint_dir, sweep.fingerprint(description),
-                                  label)
-    ds = particles_dataset(plan_, records, seed)
-    storage.write_zarr_atomic(ds, output)
-    sweep.remove_checkpoints(checkpoint_dir)
+    ds = sweep.compute_store(output, functools.partial(replicate_task, plan_, seed), range(replicates),
+                             config["dask"], threads, description, label,
+                             lambda records: particles_dataset(plan_, records, seed))
     log.info("%s: wrote %s (long-time mean %.3f +- %.3f over %d seeds)", label, output,
              float(ds.long_time_mean.mean()), float(ds.long_time_mean.std()), replicates)
 
@@ -191,6 +207,11 @@ def particles_dataset(plan_, records, seed):
             "long_time_mean": ("seed", mean[:, averaged].mean(axis=1),
                                {"long_name": "xbar(t) averaged over [average_from, T]", "units": "1"}),
             "wall_time": ("seed", stack("wall_time"), {"long_name": "wall time of the kernel call", "units": "s"}),
+            "unstable_fraction": ("seed", stack("unstable_fraction"),
+                                  {"long_name": "fraction of the particle-steps taken where dt kappa(x) >= 2 "
+                                                "(Euler-Maruyama/Milstein unstable there)", "units": "1"}),
+            "max_dt_kappa": ("seed", stack("max_dt_kappa"),
+                             {"long_name": "largest dt kappa(x) met (stable below 2)", "units": "1"}),
             "bin_bounds": (("bin", "bound"), np.stack([edges[:-1], edges[1:]], axis=1),
                            {"long_name": "histogram bin edges", "units": "1"}),
         },
@@ -215,7 +236,7 @@ def particles_dataset(plan_, records, seed):
             "dt": ((), float(spec["dt"]), {"long_name": "time step", "units": "1"}),
         },
     )
-    ds.attrs = storage.provenance(
+    ds.attrs = provenance(
         spec, experiment=EXPERIMENT, setting=plan_.setting, model=plan_.model, meanfield=plan_.config_meanfield,
         table=plan_.table_config, average_from=plan_.average_from * spec["dt"], seed_root=seed,
         seed_keys=f"SeedSequence({seed}, spawn_key=(h('{EXPERIMENT}'), h('{plan_.point}'), seed)), "
@@ -223,15 +244,17 @@ def particles_dataset(plan_, records, seed):
     return ds
 
 
-def stationary_prediction(ds):
+def stationary_prediction(ds, grid):
     """Stationary McKean-Vlasov states at the store's parameters, and the one each seed reached.
+
+    ``grid`` is the stationary solver's quadrature grid (the config's ``meanfield.grid``).
 
     Returns (states, matched, bin_probability): every state m = R(m) in [-3, 3] (stationary
     solver of :mod:`.selfconsistency`, same model: eps-system or homogenized with the same psi
     sign), per seed the stable state nearest to its long-time mean, and per seed that state's
     probability of each histogram bin (seeds of a symmetric problem may reach m and -m).
     """
-    spec, config = ds.attrs["parameters"], {"meanfield": ds.attrs["meanfield"]}
+    spec, config = ds.attrs["parameters"], {"meanfield": {**ds.attrs["meanfield"], "grid": grid}}
     problem = experiment.stationary_problem(spec["case"], spec["eps"], spec["theta"], config,
                                             str(ds.dynamics.values) == HOMOGENIZED, str(ds.psi_sign.values))
     states = problem.stationary_states(spec["beta"])

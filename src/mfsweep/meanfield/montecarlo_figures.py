@@ -43,9 +43,9 @@ def plot_positions(stores, png):
     save_figure(fig, png)
 
 
-def plot_histograms(stores, png):
+def plot_histograms(stores, png, grid):
     """Histograms (seed 0) at the snapshot times; the last row adds seed 0's time average and the
-    stationary density of the state it reached (Figs 12, 15)."""
+    stationary density of the state it reached (Figs 12, 15; ``grid``: the stationary solver's quadrature)."""
     datasets, fig, axes = _grid(stores, _snapshot_rows(stores))
     for column, ds in enumerate(datasets):
         centres, width = ds.bin.values, float(ds.bin_bounds[0, 1] - ds.bin_bounds[0, 0])
@@ -54,7 +54,7 @@ def plot_histograms(stores, png):
             ax.bar(centres, ds.histogram.isel(seed=0).sel(snapshot=t), width=width, color="C0", alpha=0.6,
                    label="seed 0")
             ax.set(title=f"{_title(ds)}, t = {t:g}", ylabel="density")
-        _, matched, probability = stationary_prediction(ds)
+        _, matched, probability = stationary_prediction(ds, grid)
         last = axes[-1, column]
         last.step(centres, ds.time_averaged_density.isel(seed=0), where="mid", color="C2",
                   label="seed 0, time average")
@@ -64,15 +64,15 @@ def plot_histograms(stores, png):
     save_figure(fig, png)
 
 
-def plot_means(stores, png):
-    """xbar(t): seed average +- one standard deviation, seed 0, and the stable stationary means (Figs 13, 16)."""
+def plot_means(stores, png, grid):
+    """xbar(t): seed average +- one standard deviation, seed 0, and the stationary means (Figs 13, 16)."""
     datasets, fig, axes = _grid(stores, 1)
     for ax, ds in zip(axes[0], datasets):
         average, spread = ds["mean"].mean("seed"), ds["mean"].std("seed")
         ax.fill_between(ds.time, average - spread, average + spread, color="C0", alpha=0.3, label="± 1 sd over seeds")
         ax.plot(ds.time, average, "C0", label=f"average of {ds.sizes['seed']} seeds")
         ax.plot(ds.time, ds["mean"].isel(seed=0), "C1", linewidth=0.6, label="seed 0")
-        states, _, _ = stationary_prediction(ds)
+        states, _, _ = stationary_prediction(ds, grid)
         for state in states:
             ax.axhline(state.m, color="k", linestyle="-" if state.stable else ":", linewidth=0.8)
         ax.set(title=_title(ds), xlabel="t", ylabel="x̄(t)")

@@ -12,14 +12,17 @@ from mfsweep.tables import reference_data, write_table
 PAPER_PARTICLES = "gomes2017_particles.csv"
 
 
-def particles_table(stores):
-    """One row per store: long-time mean over seeds, every stationary state, the one reached, TV distance."""
+def particles_table(stores, grid):
+    """One row per store: long-time mean over seeds, every stationary state, the one reached, TV distance.
+
+    ``grid`` is the stationary solver's quadrature grid (the config's ``meanfield.grid``).
+    """
     paper = reference_data(PAPER_PARTICLES)
     rows = []
     for path in stores:
         ds = storage.open_store(path).load()
         spec = ds.attrs["parameters"]
-        states, matched, probability = stationary_prediction(ds)
+        states, matched, probability = stationary_prediction(ds, grid)
         dynamics = str(ds.dynamics.values)
         match = paper[(paper["case"] == spec["case"]) & (paper.theta == spec["theta"]) & (paper.beta == spec["beta"])
                       & (paper.dynamics == dynamics)]
@@ -40,9 +43,9 @@ def particles_table(stores):
     return pd.DataFrame(rows)
 
 
-def write_particles_table(stores, outputs):
+def write_particles_table(stores, grid, outputs):
     """Write the table to outputs["csv"|"md"|"tex"|"html"]."""
-    write_table(particles_table(stores), outputs,
+    write_table(particles_table(stores, grid), outputs,
                 {"long_time_mean": ".3f", "sd_over_seeds": ".3f", "mean_abs_long_time_mean": ".3f",
                  "mean_abs_stable_m": ".3f", "tv_distance": ".3f",
                  "paper_long_time_mean": "g"}, label="tab:particles",

@@ -14,7 +14,7 @@ def paper_table2():
     return reference_data(PAPER_TABLE2, dtype={"figure": str})
 
 
-def free_energy_table(stores, config):
+def free_energy_table(stores):
     """One row per stationary state with m >= 0 at each diagram's ``free_energy_beta``.
 
     States are listed from the largest m down to m = 0 (as in the paper); the paper's value is
@@ -26,7 +26,7 @@ def free_energy_table(stores, config):
         ds = storage.open_store(path).load()
         spec = ds.attrs["parameters"]
         beta = spec["free_energy_beta"]
-        states = states_at_beta(ds, beta, config)
+        states = states_at_beta(ds, beta)
         match = paper[(paper["case"] == spec["case"]) & (paper.beta == beta)
                       & (paper.eps == spec["eps"]) & (paper.theta == spec["theta"])]
         reference = dict(zip(match.rank_from_zero, match.free_energy))
@@ -38,9 +38,9 @@ def free_energy_table(stores, config):
     return pd.DataFrame(rows)
 
 
-def write_free_energy_table(stores, config, outputs):
+def write_free_energy_table(stores, outputs):
     """Write the table to outputs["csv"|"md"|"tex"|"html"]."""
-    table = free_energy_table(stores, config)
+    table = free_energy_table(stores)
     write_table(table, outputs, {"m": ".4f", "free_energy": ".4f", "paper_free_energy": ".4f"}, label="tab:free-energy",
                 caption="Free energy (eq. 1.5) of the stationary states with m >= 0 at fixed beta, "
                         "ours next to Table 2 of Gomes & Pavliotis (2017).")
