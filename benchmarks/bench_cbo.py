@@ -21,11 +21,11 @@ import numpy as np
 
 from common import machine, print_summary, report, stats
 from mfsweep import storage
-from mfsweep.cbo import experiment
+from mfsweep.experiments import cbo_bilevel as experiment
 from mfsweep.cbo.bilevel import MSCBOParams, initial_positions, run_bilevel
 from mfsweep.cbo.objectives import TABLE1_SPECS, bilevel_problem
 from mfsweep.cbo.reference import ms_cbo_bilevel_reference
-from mfsweep.config import load_config
+from mfsweep.experiments.config import load_config
 from mfsweep.seeding import seed_sequence
 
 PAPER_MATLAB_S_PER_RUN_V = 15.07  # Herty et al. (2024): MATLAB, problem (v), per run

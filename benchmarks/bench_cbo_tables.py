@@ -24,12 +24,12 @@ import numpy as np  # noqa: E402
 
 from common import machine, print_summary, report  # noqa: E402
 from mfsweep.cbo.bilevel import MSCBOParams, run_bilevel  # noqa: E402
-from mfsweep.cbo.comparison_tables import PAPER_TABLES  # noqa: E402
+from mfsweep.reports.cbo_tables_table import PAPER_TABLES  # noqa: E402
 from mfsweep.cbo.objectives import minmax_problem  # noqa: E402
 from mfsweep.cbo.saddle import SPCBOParams, run_spcbo  # noqa: E402
 from mfsweep.cbo.trilevel import TrilevelParams, run_trilevel, trilevel_problem  # noqa: E402
 from mfsweep.seeding import seed_sequence  # noqa: E402
-from mfsweep.tables import reference_data  # noqa: E402
+from mfsweep.reports.tables import reference_data  # noqa: E402
 
 TARGET_CELL_S = 120.0  # 100 runs on 2 cores
 TABLE4_CELLS = [(200, 14, 8), (400, 20, 8), (600, 25, 8), (600, 25, 20)]  # (N, M, d)

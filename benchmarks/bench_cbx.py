@@ -31,7 +31,7 @@ from common import machine, print_summary, report, stats
 from mfsweep.cbo.objectives import Objective, minmax_problem
 from mfsweep.cbo.reference import consensus
 from mfsweep.cbo.saddle import CBOParams, SPCBOParams, run_cbo, run_spcbo
-from mfsweep.config import load_config
+from mfsweep.experiments.config import load_config
 from mfsweep.seeding import seed_sequence
 
 TARGET_RATIO = 3.0

@@ -12,8 +12,8 @@ import argparse
 import time
 
 from common import machine, print_summary, report, stats
-from mfsweep.config import load_config
-from mfsweep.meanfield import mckean_vlasov
+from mfsweep.experiments.config import load_config
+from mfsweep.experiments import pde as mckean_vlasov
 
 TARGET_S = 30.0
 RUNS = [("case1", "full"), ("case1", "homogenized-printed"), ("case4", "full"),

@@ -29,8 +29,8 @@ import numpy as np  # noqa: E402
 
 from common import machine, print_summary, report, stats  # noqa: E402
 from mfsweep.cluster import dask_client  # noqa: E402
-from mfsweep.config import load_config  # noqa: E402
-from mfsweep.meanfield import experiment  # noqa: E402
+from mfsweep.experiments.config import load_config  # noqa: E402
+from mfsweep.experiments import stationary as experiment  # noqa: E402
 
 CONFIG = load_config()
 THETA, BETA, EPS = 5.0, 30.0, 0.1

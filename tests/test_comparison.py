@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from mfsweep import jobs, storage
-from mfsweep.cbo import comparison
-from mfsweep.cbo.comparison_tables import comparison_table
-from mfsweep.config import load_config
+from mfsweep import storage
+from mfsweep.experiments import cbo_tables as comparison
+from mfsweep.experiments import jobs
+from mfsweep.reports.cbo_tables_table import comparison_table
+from mfsweep.experiments.config import load_config
 
 TABLES = {
     "t3": {"kind": "minmax", "problems": ["d"],
@@ -62,7 +63,7 @@ def test_bad_table_is_rejected_naming_the_key(tables, message):
 
 
 def test_paper_tables_are_shipped_beside_ours():
-    from mfsweep.tables import reference_data
+    from mfsweep.reports.tables import reference_data
     paper = reference_data("herty2024_tables234.csv", dtype={"problem": str})
     assert len(paper) == 3 + 12 + 9
     assert paper.set_index(["table", "problem", "method"]).loc[("table3", "b", "sp_cbo"), "success_rate_percent"] == 5

@@ -3,8 +3,8 @@
 import pytest
 import yaml
 
-from mfsweep.cbo import experiment
-from mfsweep.config import ConfigError, load_config
+from mfsweep.experiments import cbo_bilevel as experiment
+from mfsweep.experiments.config import ConfigError, load_config
 
 VARIANT = {"pairing": "printed", "x_update": "gauss_seidel", "loop_bound": "inclusive"}
 

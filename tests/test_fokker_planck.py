@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from mfsweep import storage
-from mfsweep.config import load_config
-from mfsweep.meanfield import mckean_vlasov
+from mfsweep.experiments.config import load_config
+from mfsweep.experiments import pde as mckean_vlasov
 from mfsweep.meanfield.fokker_planck import FokkerPlanck, gaussian
 from mfsweep.meanfield.potentials import TwoScalePotential
 from mfsweep.meanfield.selfconsistency import GridSpec, MeanFieldProblem

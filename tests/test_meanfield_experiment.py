@@ -5,8 +5,8 @@ import pytest
 from scipy.optimize import brentq
 
 from mfsweep.cluster import dask_client
-from mfsweep.config import load_config
-from mfsweep.meanfield import experiment
+from mfsweep.experiments.config import load_config
+from mfsweep.experiments import stationary as experiment
 
 CONFIG = load_config()
 TABLE2 = {"fig6b": 45.0, "fig7b": 29.0, "fig8b": 20.0, "fig9b": 8.0}

@@ -8,8 +8,8 @@ from numba import njit
 from scipy.special import i0
 
 from mfsweep import storage
-from mfsweep.config import load_config
-from mfsweep.meanfield import montecarlo
+from mfsweep.experiments.config import load_config
+from mfsweep.experiments import particles as montecarlo
 from mfsweep.meanfield.particle_kernels import DIFFUSION, DRIFT, JIT, MILSTEIN, MOBILITY
 from mfsweep.meanfield.particles import (DriftTable, StepStabilityError, StepStabilityWarning, full_table,
                                          homogenized_table, max_stiffness, run_particles, table_spacing)

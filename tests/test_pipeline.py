@@ -12,9 +12,9 @@ import threadpoolctl
 import xarray as xr
 
 from mfsweep import storage, sweep
-from mfsweep.cbo import experiment
+from mfsweep.experiments import cbo_bilevel as experiment
 from mfsweep.cluster import dask_client
-from mfsweep.config import load_config
+from mfsweep.experiments.config import load_config
 from mfsweep.seeding import seed_sequence, stable_key
 
 TINY = {"N": 10, "M": 3, "dim": 3, "T_x": 0.5, "T_y": 0.2}

@@ -14,8 +14,8 @@ import pytest
 import xarray as xr
 
 from mfsweep import storage
-from mfsweep.cbo import experiment
-from mfsweep.config import load_config
+from mfsweep.experiments import cbo_bilevel as experiment
+from mfsweep.experiments.config import load_config
 
 TINY = {"N": 10, "M": 3, "dim": 3, "T_x": 0.5, "T_y": 0.2}
 VARIANT = {"pairing": "printed", "x_update": "gauss_seidel", "loop_bound": "inclusive"}
@@ -31,8 +31,8 @@ def test_a_second_writer_is_refused_naming_the_first_and_the_first_store_survive
     first = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import time
         from mfsweep import storage
-        from mfsweep.cbo import experiment
-        from mfsweep.config import load_config
+        from mfsweep.experiments import cbo_bilevel as experiment
+        from mfsweep.experiments.config import load_config
         config = load_config({{"seed": 11, "dask": {{"runs_per_task": 2}}, "cbo_bilevel": {{"runs": 6, "params": {TINY}}}}})
         with storage.store_lock({str(output)!r}):
             time.sleep(3)

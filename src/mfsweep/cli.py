@@ -8,10 +8,11 @@ import argparse
 import json
 import sys
 
-from mfsweep.cbo import experiment, tables
+from mfsweep.experiments import cbo_bilevel
+from mfsweep.reports import cbo_bilevel_table
 from mfsweep.cbo.bilevel import LOOP_BOUNDS, PAIRINGS, X_UPDATES
 from mfsweep.cbo.objectives import TABLE1_SPECS, bilevel_problem
-from mfsweep.config import ConfigError, load_config
+from mfsweep.experiments.config import ConfigError, load_config
 from mfsweep.scriptlog import log_to
 
 
@@ -57,9 +58,9 @@ def _run(args):
     elif args.command == "cbo-bilevel":
         log_to()
         variant = {"pairing": args.pairing, "x_update": args.x_update, "loop_bound": args.loop_bound}
-        experiment.run_store(load_config(args.config), args.problem, variant, args.output, args.threads)
+        cbo_bilevel.run_store(load_config(args.config), args.problem, variant, args.output, args.threads)
     elif args.command == "cbo-bilevel-table":
-        tables.write_bilevel_table(args.store, {ext: f"{args.prefix}.{ext}" for ext in ("csv", "md", "tex", "html")})
+        cbo_bilevel_table.write_bilevel_table(args.store, {ext: f"{args.prefix}.{ext}" for ext in ("csv", "md", "tex", "html")})
 
 
 

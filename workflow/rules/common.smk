@@ -1,6 +1,6 @@
 # Config validation and the helpers that turn the config into target files and rule params.
-from mfsweep import jobs
-from mfsweep.config import ConfigError, load_config
+from mfsweep.experiments import jobs
+from mfsweep.experiments.config import ConfigError, load_config
 
 
 # The one validator (also behind `mfsweep check-config`): schema, finiteness, every semantic

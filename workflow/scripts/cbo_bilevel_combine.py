@@ -1,6 +1,6 @@
 """Rule cbo_bilevel_combine: all (problem, variant) stores as one labelled dataset."""
 
-from mfsweep.cbo.experiment import write_combined
+from mfsweep.experiments.cbo_bilevel import write_combined
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])

@@ -1,6 +1,6 @@
 """Rule cbo_bilevel_figures: success-rate and error-distribution figures."""
 
-from mfsweep.cbo.figures import plot_bilevel
+from mfsweep.reports.cbo_bilevel_figures import plot_bilevel
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])

@@ -1,7 +1,7 @@
 """Rule cbo_bilevel_run: one (problem, variant) store of the bi-level MS-CBO sweep."""
 
-from mfsweep.cbo.experiment import VARIANT_KEYS, run_store
-from mfsweep.jobs import decode
+from mfsweep.experiments.cbo_bilevel import VARIANT_KEYS, run_store
+from mfsweep.experiments.jobs import decode
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])

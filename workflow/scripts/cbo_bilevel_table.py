@@ -1,6 +1,6 @@
 """Rule cbo_bilevel_table: success rates, errors and times next to the paper's Table 1."""
 
-from mfsweep.cbo.tables import write_bilevel_table
+from mfsweep.reports.cbo_bilevel_table import write_bilevel_table
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])

@@ -1,7 +1,7 @@
 """Rule cbo_illustration: Fig. 3, one 1-D MS-CBO run per min-max function."""
 
-from mfsweep.cbo.comparison_figures import plot_illustration
-from mfsweep.jobs import decode
+from mfsweep.reports.cbo_tables_figures import plot_illustration
+from mfsweep.experiments.jobs import decode
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])

@@ -1,7 +1,7 @@
 """Rule cbo_tables_run: all sizes x runs of one (table, method, problem) cell."""
 
-from mfsweep.cbo.comparison import run_store
-from mfsweep.jobs import decode
+from mfsweep.experiments.cbo_tables import run_store
+from mfsweep.experiments.jobs import decode
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])

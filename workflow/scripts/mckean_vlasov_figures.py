@@ -1,6 +1,6 @@
 """Rule mckean_vlasov_figures: densities and m, F, distance of one setting, all its models."""
 
-from mfsweep.meanfield import mckean_vlasov_figures as figures
+from mfsweep.reports import pde_figures as figures
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])

@@ -1,7 +1,7 @@
 """Rule mckean_vlasov_run: every (theta, beta) point of one (setting, model)."""
 
-from mfsweep.jobs import decode
-from mfsweep.meanfield.mckean_vlasov import run_store
+from mfsweep.experiments.jobs import decode
+from mfsweep.experiments.pde import run_store
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])

@@ -1,7 +1,7 @@
 """Rule meanfield_critical: critical betas over the eps-grid, fanned out as dask tasks."""
 
-from mfsweep.jobs import decode
-from mfsweep.meanfield.experiment import run_critical
+from mfsweep.experiments.jobs import decode
+from mfsweep.experiments.stationary import run_critical
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])

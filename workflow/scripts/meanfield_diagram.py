@@ -1,7 +1,7 @@
 """Rule meanfield_diagram: every branch of one bifurcation-diagram spec."""
 
-from mfsweep.jobs import decode
-from mfsweep.meanfield.experiment import run_diagram
+from mfsweep.experiments.jobs import decode
+from mfsweep.experiments.stationary import run_diagram
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])

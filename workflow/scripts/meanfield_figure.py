@@ -1,6 +1,6 @@
 """Rules meanfield_*_figure: one figure of a mean-field store."""
 
-from mfsweep.meanfield import figures
+from mfsweep.reports import stationary_figures as figures
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])

@@ -1,6 +1,6 @@
 """Rule meanfield_free_energy_table: free energies of the states at fixed beta, next to Table 2."""
 
-from mfsweep.meanfield.tables import write_free_energy_table
+from mfsweep.reports.stationary_table import write_free_energy_table
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])

@@ -1,7 +1,7 @@
 """Rule meanfield_rmap: R(m) curves of one figure spec."""
 
-from mfsweep.jobs import decode
-from mfsweep.meanfield.experiment import run_rmap
+from mfsweep.experiments.jobs import decode
+from mfsweep.experiments.stationary import run_rmap
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])

@@ -2,7 +2,7 @@
 
 import json
 
-from mfsweep.meanfield import montecarlo_figures as figures
+from mfsweep.reports import particles_figures as figures
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])

@@ -1,7 +1,7 @@
 """Rule particles_run: all seeds of one (setting, model) particle store."""
 
-from mfsweep.jobs import decode
-from mfsweep.meanfield.montecarlo import run_store
+from mfsweep.experiments.jobs import decode
+from mfsweep.experiments.particles import run_store
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])

@@ -2,7 +2,7 @@
 
 import json
 
-from mfsweep.meanfield.montecarlo_tables import write_particles_table
+from mfsweep.reports.particles_table import write_particles_table
 from mfsweep.scriptlog import log_to
 
 log_to(snakemake.log[0])

@@ -3,8 +3,8 @@
 import pandas as pd
 
 from mfsweep import storage
-from mfsweep.meanfield.experiment import states_at_beta
-from mfsweep.tables import reference_data, write_table
+from mfsweep.experiments.stationary import states_at_beta
+from mfsweep.reports.tables import reference_data, write_table
 
 PAPER_TABLE2 = "gomes2017_table2.csv"
 

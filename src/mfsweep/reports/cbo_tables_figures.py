@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from mfsweep.cbo.bilevel import MSCBOParams, run_bilevel  # noqa: E402
-from mfsweep.cbo.comparison_tables import comparison_table  # noqa: E402
+from mfsweep.reports.cbo_tables_table import comparison_table  # noqa: E402
 from mfsweep.cbo.objectives import minmax_problem  # noqa: E402
 from mfsweep.seeding import seed_sequence  # noqa: E402
 

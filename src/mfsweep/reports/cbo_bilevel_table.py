@@ -3,8 +3,8 @@
 import pandas as pd
 
 from mfsweep import storage
-from mfsweep.cbo.experiment import VARIANT_KEYS
-from mfsweep.tables import reference_data, write_table
+from mfsweep.experiments.cbo_bilevel import VARIANT_KEYS
+from mfsweep.reports.tables import reference_data, write_table
 
 PAPER_TABLE1 = "herty2024_table1.csv"
 

@@ -7,8 +7,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from mfsweep import storage  # noqa: E402
-from mfsweep.cbo.experiment import VARIANT_KEYS  # noqa: E402
-from mfsweep.cbo.tables import bilevel_table  # noqa: E402
+from mfsweep.experiments.cbo_bilevel import VARIANT_KEYS  # noqa: E402
+from mfsweep.reports.cbo_bilevel_table import bilevel_table  # noqa: E402
 
 
 def plot_bilevel(store, success_png, errors_png):

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from mfsweep import storage
-from mfsweep.tables import reference_data, write_table
+from mfsweep.reports.tables import reference_data, write_table
 
 PAPER_TABLES = "herty2024_tables234.csv"
 def comparison_table(stores):

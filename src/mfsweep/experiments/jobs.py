@@ -17,7 +17,7 @@ import itertools
 import json
 import math
 
-from mfsweep.config import ConfigError
+from mfsweep.experiments.config import ConfigError
 from mfsweep.provenance import source_hash
 
 GB = 1e9
@@ -105,18 +105,18 @@ JOB_CONFIGS = {
 
 #: The library module each rule runs: its source hash is part of the rule's params.
 RULE_MODULES = {
-    "cbo_bilevel_run": "mfsweep.cbo.experiment", "cbo_bilevel_combine": "mfsweep.cbo.experiment",
-    "cbo_bilevel_table": "mfsweep.cbo.tables", "cbo_bilevel_figures": "mfsweep.cbo.figures",
-    "cbo_tables_run": "mfsweep.cbo.comparison", "cbo_tables_table": "mfsweep.cbo.comparison_figures",
-    "cbo_illustration": "mfsweep.cbo.comparison_figures",
-    "meanfield_rmap": "mfsweep.meanfield.experiment", "meanfield_critical": "mfsweep.meanfield.experiment",
-    "meanfield_diagram": "mfsweep.meanfield.experiment", "meanfield_free_energy_table": "mfsweep.meanfield.tables",
-    "meanfield_rmap_figure": "mfsweep.meanfield.figures", "meanfield_diagram_figure": "mfsweep.meanfield.figures",
-    "meanfield_critical_figure": "mfsweep.meanfield.figures",
-    "particles_run": "mfsweep.meanfield.montecarlo", "particles_figures": "mfsweep.meanfield.montecarlo_figures",
-    "particles_table": "mfsweep.meanfield.montecarlo_tables",
-    "mckean_vlasov_run": "mfsweep.meanfield.mckean_vlasov",
-    "mckean_vlasov_figures": "mfsweep.meanfield.mckean_vlasov_figures",
+    "cbo_bilevel_run": "mfsweep.experiments.cbo_bilevel", "cbo_bilevel_combine": "mfsweep.experiments.cbo_bilevel",
+    "cbo_bilevel_table": "mfsweep.reports.cbo_bilevel_table", "cbo_bilevel_figures": "mfsweep.reports.cbo_bilevel_figures",
+    "cbo_tables_run": "mfsweep.experiments.cbo_tables", "cbo_tables_table": "mfsweep.reports.cbo_tables_figures",
+    "cbo_illustration": "mfsweep.reports.cbo_tables_figures",
+    "meanfield_rmap": "mfsweep.experiments.stationary", "meanfield_critical": "mfsweep.experiments.stationary",
+    "meanfield_diagram": "mfsweep.experiments.stationary", "meanfield_free_energy_table": "mfsweep.reports.stationary_table",
+    "meanfield_rmap_figure": "mfsweep.reports.stationary_figures", "meanfield_diagram_figure": "mfsweep.reports.stationary_figures",
+    "meanfield_critical_figure": "mfsweep.reports.stationary_figures",
+    "particles_run": "mfsweep.experiments.particles", "particles_figures": "mfsweep.reports.particles_figures",
+    "particles_table": "mfsweep.reports.particles_table",
+    "mckean_vlasov_run": "mfsweep.experiments.pde",
+    "mckean_vlasov_figures": "mfsweep.reports.pde_figures",
 }
 
 
@@ -212,9 +212,9 @@ def _gb(size):
 # Imported lazily: the library (numba kernels) is only needed once a config is checked.
 
 def _plan_cbo_bilevel(job, problem, **variant):
-    from mfsweep.cbo import experiment
+    from mfsweep.experiments import cbo_bilevel
 
-    _, params, runs = experiment.plan(job, problem, variant)
+    _, params, runs = cbo_bilevel.plan(job, problem, variant)
     per_run = 8 * (2 * params.dim + 8)
     kernel = 8 * (4 * params.N * params.M * params.dim + 6 * params.N * params.dim)
     return 3 * runs * per_run + THREADS * kernel, \
@@ -222,9 +222,9 @@ def _plan_cbo_bilevel(job, problem, **variant):
 
 
 def _plan_cbo_tables(job, table, method, problem):
-    from mfsweep.cbo import comparison
+    from mfsweep.experiments import cbo_tables
 
-    cell = comparison.plan(job, table, method, problem)
+    cell = cbo_tables.plan(job, table, method, problem)
     sizes = len(cell.sizes) * cell.runs
     kernel = max(8 * 4 * p.N * getattr(p, "M", 1) * getattr(p, "P", 1) * p.dim for p in cell.sizes)
     return 3 * sizes * 8 * (3 * cell.width + 8) + THREADS * kernel, \
@@ -232,25 +232,25 @@ def _plan_cbo_tables(job, table, method, problem):
 
 
 def _plan_cbo_illustration(job):
-    from mfsweep.cbo import comparison_figures
+    from mfsweep.reports import cbo_tables_figures
 
-    params = comparison_figures.illustration_plan(job)
+    params = cbo_tables_figures.illustration_plan(job)
     return 8 * 4 * params.N * params.M * params.dim, "cbo_tables.illustration"
 
 
 def _plan_meanfield(kind):
     def planner(job, figure=None):
-        from mfsweep.meanfield import experiment
+        from mfsweep.experiments import stationary
 
-        size = experiment.plan_bytes(job, kind, figure)
+        size = stationary.plan_bytes(job, kind, figure)
         return size, f"meanfield.{kind}" + (f".{figure}" if figure else "")
     return planner
 
 
 def _plan_particles(job, setting, model):
-    from mfsweep.meanfield import montecarlo
+    from mfsweep.experiments import particles
 
-    plan = montecarlo.plan(job, setting, model)
+    plan = particles.plan(job, setting, model)
     spec, seeds = plan.spec, job["particles"]["seeds"]
     records = plan.n_steps // plan.record_every + 1
     per_seed = 8 * (records + 2 * len(plan.snapshot_steps) * spec["N"] + 2 * spec["bins"]["count"])
@@ -260,9 +260,9 @@ def _plan_particles(job, setting, model):
 
 
 def _plan_mckean_vlasov(job, setting, model):
-    from mfsweep.meanfield import mckean_vlasov
+    from mfsweep.experiments import pde
 
-    points, times, cells = mckean_vlasov.plan_sizes(job, setting, model)
+    points, times, cells = pde.plan_sizes(job, setting, model)
     return 3 * points * times * cells * 8 + THREADS * 40 * cells * 8, \
         f"mckean_vlasov.settings.{setting}: {points} (thetas, betas) x {times} output times x {cells} cells"
 

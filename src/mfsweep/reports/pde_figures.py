@@ -11,7 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from mfsweep import storage  # noqa: E402
-from mfsweep.meanfield.figures import save_figure  # noqa: E402
+from mfsweep.reports.stationary_figures import save_figure  # noqa: E402
 
 
 def _title(ds):

@@ -17,9 +17,9 @@ import xarray as xr
 from mfsweep import storage
 from mfsweep.cluster import dask_client
 from mfsweep.provenance import provenance
-from mfsweep.meanfield import experiment
+from mfsweep.experiments import stationary
 from mfsweep.meanfield.fokker_planck import FokkerPlanck
-from mfsweep.meanfield.montecarlo import FULL, HOMOGENIZED, MODELS, psi_sign_of
+from mfsweep.experiments.particles import FULL, HOMOGENIZED, MODELS, psi_sign_of
 from mfsweep.meanfield.selfconsistency import nearest_stable_state
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def output_times(spec):
 def solver(config, setting, model, theta, beta):
     """The Fokker-Planck solver of one parameter point."""
     spec, grid = config["mckean_vlasov"]["settings"][setting], config["mckean_vlasov"]["grid"]
-    potential = experiment.potential(spec["case"], spec["eps"], config, f"mckean_vlasov.settings.{setting}.case")
+    potential = stationary.potential(spec["case"], spec["eps"], config, f"mckean_vlasov.settings.{setting}.case")
     return FokkerPlanck(potential, float(theta), float(beta), homogenized=model != FULL,
                         psi_sign=psi_sign_of(model) or "printed", domain=tuple(grid["domain"]), dx=grid["dx"],
                         cells_per_period=grid["cells_per_period"])
@@ -62,7 +62,7 @@ def plan_sizes(config, setting, model):
 
 def stationary_on_grid(fp, config, case, final_mean):
     """The stationary solver's density on the cell centres, for the stable state nearest to ``final_mean``."""
-    problem = experiment.stationary_problem(case, fp.potential.eps, fp.theta, config, fp.homogenized, fp.psi_sign)
+    problem = stationary.stationary_problem(case, fp.potential.eps, fp.theta, config, fp.homogenized, fp.psi_sign)
     state = nearest_stable_state(problem.stationary_states(fp.beta), final_mean)
     log_z = float(problem.moments(state.m, fp.beta).log_z)
     x = fp.x
@@ -135,7 +135,7 @@ def mckean_vlasov_dataset(config, setting, model, results):
         coords={
             "theta": ("theta", np.asarray(spec["thetas"], dtype=float),
                       {"long_name": "interaction strength theta", "units": "1"}),
-            "beta": ("beta", np.asarray(spec["betas"], dtype=float), experiment.BETA_ATTRS),
+            "beta": ("beta", np.asarray(spec["betas"], dtype=float), stationary.BETA_ATTRS),
             "time": ("time", evolutions[0].times, {"long_name": "time t", "units": "1"}),
             "x": ("x", fp.x, {"long_name": "cell centre x", "units": "1"}),
             "case": ((), spec["case"], {"long_name": "two-scale potential: Table-1 case or V0+V1"}),

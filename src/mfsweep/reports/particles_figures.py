@@ -12,8 +12,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from mfsweep import storage  # noqa: E402
-from mfsweep.meanfield.figures import describe, save_figure  # noqa: E402
-from mfsweep.meanfield.montecarlo import stationary_prediction  # noqa: E402
+from mfsweep.reports.stationary_figures import describe, save_figure  # noqa: E402
+from mfsweep.experiments.particles import stationary_prediction  # noqa: E402
 
 
 def _title(ds):

@@ -54,7 +54,7 @@ def load_config(source=None, *, check_semantics=True):
     _validate_schema(config)
     _check_finite(config, [])
     if check_semantics:
-        from mfsweep import jobs  # the experiments' planners (imported here: jobs imports this module)
+        from mfsweep.experiments import jobs  # the planners (imported here: jobs imports this module)
 
         jobs.check(config)
     return config

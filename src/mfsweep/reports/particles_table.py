@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from mfsweep import storage
-from mfsweep.meanfield.montecarlo import stationary_prediction, total_variation
-from mfsweep.tables import reference_data, write_table
+from mfsweep.experiments.particles import stationary_prediction, total_variation
+from mfsweep.reports.tables import reference_data, write_table
 
 PAPER_PARTICLES = "gomes2017_particles.csv"
 

@@ -18,7 +18,7 @@ import numpy as np
 import xarray as xr
 
 from mfsweep import sweep
-from mfsweep.meanfield import experiment
+from mfsweep.experiments import stationary
 from mfsweep.meanfield.particles import full_table, homogenized_table, max_stiffness, run_particles, table_spacing
 from mfsweep.meanfield.selfconsistency import nearest_stable_state
 from mfsweep.provenance import provenance, source_hash
@@ -72,7 +72,7 @@ class Plan:
                 f"eps={s['eps']!r},N={s['N']},init=N({s['init_mean']!r},{s['init_var']!r})")
 
     def potential(self):
-        return experiment.potential(self.spec["case"], self.spec["eps"], {"meanfield": self.config_meanfield})
+        return stationary.potential(self.spec["case"], self.spec["eps"], {"meanfield": self.config_meanfield})
 
     def _spacing(self):
         return table_spacing(self.spec["eps"], self.homogenized, self.table_config["points_per_period"],
@@ -106,7 +106,7 @@ def plan(config, setting, model):
     spec = section["settings"][setting]
     if model not in MODELS:
         raise ValueError(f"particles.settings.{setting}: unknown model {model!r}; allowed: {', '.join(MODELS)}")
-    experiment.potential(spec["case"], spec["eps"], config, f"particles.settings.{setting}.case")
+    stationary.potential(spec["case"], spec["eps"], config, f"particles.settings.{setting}.case")
     dt, T = spec["dt"], spec["T"]
     n_steps = _steps(f"{setting}.T", T, dt)
     record_every = _steps(f"{setting}.record_dt", spec["record_dt"], dt)
@@ -228,7 +228,7 @@ def particles_dataset(plan_, records, seed):
                          {"long_name": "full eps-system (eq. 2.1, Euler-Maruyama) or homogenized (eq. 2.17, Milstein)"}),
             "psi_sign": ((), plan_.psi_sign, {"long_name": "sign convention of psi (eq. 2.21); none for full"}),
             "theta": ((), float(spec["theta"]), {"long_name": "interaction strength theta", "units": "1"}),
-            "beta": ((), float(spec["beta"]), experiment.BETA_ATTRS),
+            "beta": ((), float(spec["beta"]), stationary.BETA_ATTRS),
             "delta": ((), float(plan_.config_meanfield["delta"]), {"long_name": "fluctuation strength delta",
                                                                     "units": "1"}),
             "eps": ((), float(spec["eps"]), {"long_name": "scale separation epsilon", "units": "1"}),
@@ -255,7 +255,7 @@ def stationary_prediction(ds, grid):
     probability of each histogram bin (seeds of a symmetric problem may reach m and -m).
     """
     spec, config = ds.attrs["parameters"], {"meanfield": {**ds.attrs["meanfield"], "grid": grid}}
-    problem = experiment.stationary_problem(spec["case"], spec["eps"], spec["theta"], config,
+    problem = stationary.stationary_problem(spec["case"], spec["eps"], spec["theta"], config,
                                             str(ds.dynamics.values) == HOMOGENIZED, str(ds.psi_sign.values))
     states = problem.stationary_states(spec["beta"])
     matched = [nearest_stable_state(states, reached) for reached in ds.long_time_mean.values]

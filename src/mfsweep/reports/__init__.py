@@ -1,0 +1,1 @@
+"""Tables and figures built from stored datasets (they never compute results)."""
