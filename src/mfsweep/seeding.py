@@ -26,3 +26,39 @@ def stable_key(label):
 def seed_sequence(root_seed, *labels):
     """The SeedSequence of the stream identified by ``labels`` under ``root_seed``."""
     return np.random.SeedSequence(root_seed, spawn_key=tuple(stable_key(label) for label in labels))
+
+
+def run_indices(runs):
+    """Run indices: ``range(runs)`` for an int, else the given indices (a chunk of a larger sweep)."""
+    if isinstance(runs, (int, np.integer)) and not isinstance(runs, bool):
+        if runs < 1:
+            raise ValueError(f"runs: need at least 1, got {runs}")
+        return list(range(int(runs)))
+    indices = [int(k) for k in runs]
+    if not indices or min(indices) < 0 or len(set(indices)) != len(indices):
+        raise ValueError(f"runs: expected distinct non-negative run indices, got {runs!r}")
+    return indices
+
+
+def base_sequence(seed, *labels):
+    """The SeedSequence whose children are a method's runs.
+
+    ``seed`` is an int root (the stream is then keyed by ``labels``, e.g. the method's and the
+    problem's names: every caller asking for run k of that method on that problem gets the same
+    stream) or a SeedSequence used as is (the caller chose the key).
+    """
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0:
+        return seed_sequence(int(seed), *labels)
+    raise TypeError(f"seed: expected a non-negative int or a numpy.random.SeedSequence, got {seed!r}")
+
+
+def run_sequence(base, run):
+    """The SeedSequence of run ``run`` under ``base``: the base's spawn key with ``run`` appended."""
+    return np.random.SeedSequence(base.entropy, spawn_key=(*base.spawn_key, stable_key(run)))
+
+
+def describe(base):
+    """A text for dataset attrs: how run k's stream is keyed."""
+    return f"run k: SeedSequence({base.entropy}, spawn_key={tuple(base.spawn_key)} + (k,))"

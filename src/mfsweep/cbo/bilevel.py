@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mfsweep.cbo import kernels
-from mfsweep.cbo.params import Params, whole_steps
+from mfsweep.params import Params, whole_steps
 
 PAIRINGS = ("printed", "own")
 X_UPDATES = ("gauss_seidel", "jacobi")

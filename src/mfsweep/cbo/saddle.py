@@ -27,7 +27,7 @@ import numpy as np
 
 from mfsweep.cbo.bilevel import output_record
 from mfsweep.cbo.kernels import ALL, X_ONLY, consensus, inline_jit, jit, objective
-from mfsweep.cbo.params import Params, whole_steps
+from mfsweep.params import Params, whole_steps
 
 NOISES = ("anisotropic", "isotropic")
 

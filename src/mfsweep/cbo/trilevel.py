@@ -66,7 +66,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mfsweep.cbo.kernels import add_term_rows, consensus, inline_jit, jit, noise_scale, truncate
-from mfsweep.cbo.params import Params, whole_steps
+from mfsweep.params import Params, whole_steps
 from mfsweep.cbo.testfunctions import FUNCTION_CODES, FUNCTIONS
 
 VARIABLES = ("x", "y", "r")

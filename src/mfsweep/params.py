@@ -1,6 +1,7 @@
-"""Validation shared by the parameter sets of the CBO methods (Algorithms 1-2, SP-CBO, standard CBO).
+"""Parameters of every method: one frozen dataclass per method, validated on construction.
 
-A subclass is a frozen dataclass that sets ``_POSITIVE``, ``_NONNEGATIVE``, ``_UNIT_INTERVAL`` and
+Fields are declared with :func:`parameter` (default, meaning, units: documented once, read by the
+docs and ``mfsweep list params``). A subclass is a frozen dataclass that sets ``_POSITIVE``, ``_NONNEGATIVE``, ``_UNIT_INTERVAL`` and
 ``_CHOICES`` (field -> allowed values), and checks its step counts in ``_check_steps``. Numbers are
 coerced to plain int/float (also from numpy scalars); booleans, strings and non-finite values are
 rejected. Errors are :class:`ParameterError` naming the parameter; :meth:`Params.from_mapping`
@@ -9,7 +10,12 @@ prefixes them with the config key the mapping came from.
 
 import math
 import numbers
-from dataclasses import asdict, fields
+from dataclasses import MISSING, asdict, field, fields
+
+
+def parameter(default, doc, units="1"):
+    """A dataclass field with its meaning (``doc``, citing the paper's equation) and ``units``."""
+    return field(default=default, metadata={"doc": doc, "units": units})
 
 
 class ParameterError(ValueError):
@@ -65,6 +71,16 @@ class Params:
 
     def as_dict(self):
         return asdict(self)
+
+    @classmethod
+    def describe(cls):
+        """[(name, default, units, meaning)] of every parameter, in declaration order."""
+        return [(f.name, None if f.default is MISSING else f.default, f.metadata.get("units", ""),
+                 f.metadata.get("doc", "")) for f in fields(cls)]
+
+    def replace(self, **changes):
+        """A copy with ``changes`` (validated like a new instance)."""
+        return type(self)(**{**self.as_dict(), **changes})
 
 
 def whole_steps(horizon, step, name, step_name):
