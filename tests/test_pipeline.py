@@ -158,10 +158,14 @@ def test_chunks():
 
 def test_local_cluster_keeps_blas_serial():
     # One level of parallelism: inside the local cluster's tasks BLAS must not start its own threads
-    # (numpy's OpenBLAS otherwise uses one thread per core).
+    # (numpy's OpenBLAS otherwise uses one thread per core). The pool must be visible, or the check
+    # would pass without checking anything.
     def blas_threads():
-        return max((pool["num_threads"] for pool in threadpoolctl.threadpool_info()
-                    if pool["user_api"] == "blas"), default=1)
+        return [pool["num_threads"] for pool in threadpoolctl.threadpool_info() if pool["user_api"] == "blas"]
 
+    assert blas_threads(), "numpy's BLAS thread pool is not visible to threadpoolctl"
     with dask_client({"mode": "local"}, threads=2) as client:
-        assert client.submit(blas_threads).result() == 1
+        inside = client.submit(blas_threads).result()
+    assert inside and max(inside) == 1
+    if os.cpu_count() > 1 and "OPENBLAS_NUM_THREADS" not in os.environ:
+        assert max(blas_threads()) > 1  # the limit is the cluster's, not the process's default
