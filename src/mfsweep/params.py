@@ -50,7 +50,7 @@ class Params:
         for name in self._UNIT_INTERVAL:
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ParameterError(f"{name}: must lie in [0, 1], got {getattr(self, name)!r}")
-        if self.init_high <= self.init_low:
+        if "init_low" in self.__dataclass_fields__ and self.init_high <= self.init_low:
             raise ParameterError(f"init_high: must exceed init_low = {self.init_low!r}, got {self.init_high!r}")
         self._check_steps()
 

@@ -10,6 +10,7 @@ store computed with it. The git state plays no part (a config edit leaves a tree
 
 import ast
 import functools
+import importlib.util
 import hashlib
 import json
 import subprocess
@@ -26,7 +27,7 @@ ROOT = Path(mfsweep.__file__).resolve().parent
 
 @functools.cache
 def source_files(module):
-    """The source files of ``module`` (a dotted mfsweep module name) and of every mfsweep module it imports.
+    """The source files of ``module`` (a dotted module name) and of every mfsweep module it imports.
 
     Modules are found by path under the package (nothing is imported), so the closure is cheap.
     """
@@ -47,10 +48,18 @@ def source_files(module):
 
 
 def _module_path(name):
-    """The file of mfsweep module ``name``, or None if ``name`` is not a module (e.g. a class)."""
+    """The file of module ``name``, or None if ``name`` is not a module (e.g. a class).
+
+    mfsweep modules are found by path under the package; another module (a user's method) is
+    looked up with importlib (which imports its parent packages, not the module itself).
+    """
     parts = name.split(".")
     if parts[0] != PACKAGE:
-        return None
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            return None
+        return Path(spec.origin) if spec is not None and spec.origin and spec.origin.endswith(".py") else None
     base = ROOT.joinpath(*parts[1:])
     for path in (base / "__init__.py", base.with_suffix(".py")):
         if path.is_file():
@@ -64,7 +73,8 @@ def source_hash(module):
     digest = hashlib.sha256()
     for path in [*source_files(module), *sorted((ROOT / "data").glob("*"))]:
         if path.is_file():
-            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+            name = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else path.name
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
@@ -82,7 +92,7 @@ def _imports(source, package):
                 base = node.module
             found.append(base)
             found += [f"{base}.{alias.name}" for alias in node.names]  # `from pkg import module`
-    return [name for name in found if _module_path(name) is not None]
+    return [name for name in found if name.split(".")[0] == PACKAGE and _module_path(name) is not None]
 
 
 @functools.lru_cache(maxsize=1)

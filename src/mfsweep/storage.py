@@ -115,37 +115,54 @@ def store_lock(path):
 def write_zarr_atomic(ds, path):
     """Write ``ds`` as a zarr v3 store at ``path``: into a temporary sibling, then one rename.
 
-    An existing store at ``path`` is replaced. Fixed-width string variables are stored as
-    variable-length UTF-8. Metadata is consolidated, so a plain ``xr.open_zarr(path)`` opens the
-    store quietly without listing the folder (where Snakemake keeps its ``.snakemake_timestamp``).
+    An existing store at ``path`` is replaced. Metadata is consolidated, so a plain
+    ``xr.open_zarr(path)`` opens the store quietly without listing the folder (where Snakemake
+    keeps its ``.snakemake_timestamp``).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     _sweep_dead_temps(path)
     tmp = _temp_name(path)
+    try:
+        write_zarr(ds, tmp, mode="w")
+        replace_store(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def write_zarr(ds, path, **to_zarr):
+    """``ds.to_zarr(path, **to_zarr)`` as zarr v3 with consolidated metadata; strings as variable-length UTF-8."""
     ds = ds.copy()
     for name, var in ds.variables.items():
         if var.dtype.kind == "U":
             ds[name] = var.astype(object)
+    with warnings.catch_warnings():
+        # zarr-python supports consolidated v3 metadata (and xarray reads it by default)
+        # but warns that it is not yet part of the v3 specification.
+        warnings.filterwarnings("ignore", message="Consolidated metadata is currently not part")
+        ds.to_zarr(path, zarr_format=3, consolidated=True, **to_zarr)
+
+
+def replace_store(tmp, path):
+    """Give the complete store ``tmp`` a fresh ``store_id`` and rename it to ``path`` (replacing a store there)."""
+    tmp, path = Path(tmp), Path(path)
+    import zarr
+
     store_id = uuid.uuid4().hex
-    ds.attrs[STORE_ID] = store_id
-    try:
-        with warnings.catch_warnings():
-            # zarr-python supports consolidated v3 metadata (and xarray reads it by default)
-            # but warns that it is not yet part of the v3 specification.
-            warnings.filterwarnings("ignore", message="Consolidated metadata is currently not part")
-            ds.to_zarr(tmp, mode="w", zarr_format=3, consolidated=True)
-        (tmp / _ID_FILE).write_text(store_id)
-        if path.exists():
-            old = _temp_name(path)
-            os.replace(path, old)
-            os.replace(tmp, path)
-            shutil.rmtree(old)
-        else:
-            os.replace(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    group = zarr.open_group(tmp, mode="r+")
+    group.attrs[STORE_ID] = store_id
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Consolidated metadata is currently not part")
+        zarr.consolidate_metadata(tmp)
+    (tmp / _ID_FILE).write_text(store_id)
+    if path.exists():
+        old = _temp_name(path)
+        os.replace(path, old)
+        os.replace(tmp, path)
+        shutil.rmtree(old)
+    else:
+        os.replace(tmp, path)
 
 
 def open_store(path):

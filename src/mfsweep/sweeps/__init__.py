@@ -1,0 +1,1 @@
+"""Sweeps: any parameter of any method on an axis, one labelled, resumable store per sweep."""
