@@ -163,7 +163,7 @@ def test_a_library_change_reruns_the_jobs_that_run_it(finished_run, tmp_path):
     kernels.write_text(kernels.read_text() + "\n# edited\n")
     jobs = planned(snakemake(finished_run, TINY, "-n", env={"PYTHONPATH": str(tmp_path)}))
     assert jobs == {**CBO_BILEVEL_JOBS, "cbo_tables_run": 2, "cbo_tables_table": 1, "cbo_illustration": 1}
-    figures = tmp_path / "mfsweep" / "meanfield" / "figures.py"
+    figures = tmp_path / "mfsweep" / "reports" / "stationary_figures.py"
     kernels.write_text(kernels.read_text().replace("\n# edited\n", ""))
     figures.write_text(figures.read_text() + "\n# edited\n")
     jobs = planned(snakemake(finished_run, TINY, "-n", env={"PYTHONPATH": str(tmp_path)}))

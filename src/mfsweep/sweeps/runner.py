@@ -27,7 +27,6 @@ from tqdm import tqdm
 
 from mfsweep import storage
 from mfsweep.cluster import dask_client
-from mfsweep.datasets import concat_runs
 from mfsweep.provenance import provenance, source_hash
 from mfsweep.seeding import describe
 from mfsweep.sweeps.cells import CellCache, cell_key
@@ -67,11 +66,30 @@ def plan_cells(sweep, seed, part=None):
 
 
 def compute_cells(method_module, problems, params, runs, bases):
-    """One dask task: the Datasets of a batch of cells (the method module is imported in the worker)."""
+    """One dask task: the cells of a batch, each the method's Dataset reduced to plain arrays (:func:`cell`)."""
     import importlib
 
     method = importlib.import_module(method_module)
-    return [method.run(problem, p, runs=r, seed=b) for problem, p, r, b in zip(problems, params, runs, bases)]
+    return [cell(method.run(problem, p, runs=r, seed=b)) for problem, p, r, b in zip(problems, params, runs, bases)]
+
+
+def cell(ds):
+    """A Dataset as it is cached: ``(variables, coords)``, name -> (dims, array, attrs) and dim -> (array, attrs)."""
+    variables = {name: (var.dims, var.values, dict(var.attrs)) for name, var in ds.data_vars.items()}
+    coords = {dim: (ds[dim].values, dict(ds[dim].attrs)) for dim in ds.dims if dim in ds.coords}
+    return variables, coords
+
+
+def _point(keys, cache):
+    """The cells of one point (its run chunks, in run order) joined along ``run``: ``(variables, coords)``."""
+    cells = [cache.get(key) for key in keys]
+    if len(cells) == 1:
+        return cells[0]
+    variables = {name: (dims, np.concatenate([c[0][name][1] for c in cells]) if dims[:1] == ("run",)
+                        else values, attrs) for name, (dims, values, attrs) in cells[0][0].items()}
+    coords = dict(cells[0][1])
+    coords["run"] = (np.concatenate([c[1]["run"][0] for c in cells]), coords["run"][1])
+    return variables, coords
 
 
 def run_sweep(sweep, output, *, seed, dask_config, threads=1, part=None, progress=None):
@@ -161,28 +179,27 @@ def assemble(sweep, cells, cache, output, seed):
         raise
 
 
-def _point_dataset(keys, cache):
-    return concat_runs([cache.get(key) for key in keys])
-
-
 def _layout(sweep, by_point, cache):
     """Per variable: dims, the largest shape over the points, dtype and fill; per dim: shared coordinate or not."""
     variables, coords, sizes = {}, {}, {}
     for keys in by_point.values():
-        ds = _point_dataset(keys, cache)
-        for name, var in ds.data_vars.items():
-            known = variables.setdefault(name, {"dims": var.dims, "dtype": var.dtype, "attrs": dict(var.attrs)})
-            if known["dims"] != var.dims:
-                raise ValueError(f"sweeps.{sweep.name}: variable {name} has dims {var.dims} at one point and "
+        point_vars, point_coords = _point(keys, cache)
+        for name, (dims, values, attrs) in point_vars.items():
+            known = variables.setdefault(name, {"dims": dims, "dtype": values.dtype, "attrs": attrs})
+            if known["dims"] != dims:
+                raise ValueError(f"sweeps.{sweep.name}: variable {name} has dims {dims} at one point and "
                                  f"{known['dims']} at another")
-            known["dtype"] = np.promote_types(known["dtype"], var.dtype) if var.dtype != object else np.dtype(object)
-        for dim, n in ds.sizes.items():
-            sizes[dim] = max(sizes.get(dim, 0), n)
-            values = ds[dim].values if dim in ds.coords else None
-            entry = coords.setdefault(dim, {"values": values, "shared": True, "attrs": dict(ds[dim].attrs)
-                                            if dim in ds.coords else {}})
+            if known["dtype"] != values.dtype:
+                known["dtype"] = (np.dtype(object) if object in (known["dtype"], values.dtype)
+                                  else np.promote_types(known["dtype"], values.dtype))
+            for dim, n in zip(dims, values.shape):
+                sizes[dim] = max(sizes.get(dim, 0), n)
+        for dim, (values, attrs) in point_coords.items():
+            entry = coords.setdefault(dim, {"values": values, "shared": True, "attrs": attrs})
             if entry["shared"] and not _same(entry["values"], values):
                 entry["shared"] = False
+    for dim in sizes:
+        coords.setdefault(dim, {"values": None, "shared": True, "attrs": {}})
     for name, info in variables.items():
         info["shape"] = tuple(sizes[d] for d in info["dims"])
         padded = any(not coords[d]["shared"] for d in info["dims"])
@@ -211,12 +228,13 @@ def _slab(sweep, layout, by_point, cache, lo, hi):
         if sweep.axes and not lo <= index[0] < hi:
             continue
         where = ((index[0] - lo, *index[1:]) if sweep.axes else ())
-        ds = _point_dataset(keys, cache)
-        for name, var in ds.data_vars.items():
-            data[name][where + tuple(slice(0, n) for n in var.shape)] = var.values
+        point_vars, point_coords = _point(keys, cache)
+        for name, (_, array, _) in point_vars.items():
+            data[name][where + tuple(slice(0, n) for n in array.shape)] = array
         for dim in values:
-            if dim in ds.coords:
-                values[dim][where + (slice(0, ds.sizes[dim]),)] = ds[dim].values
+            if dim in point_coords:
+                array = point_coords[dim][0]
+                values[dim][where + (slice(0, len(array)),)] = array
     axes_dims = tuple(axis.name for axis in sweep.axes)
     ds = xr.Dataset({name: (axes_dims + info["dims"], data[name], info["attrs"])
                      for name, info in layout["variables"].items()})
@@ -262,7 +280,9 @@ def _attrs(sweep, seed, cells):
             "zip": {a.name: {k: [s[k] for s in a.settings] for k in a.settings[0]} for a in sweep.axes
                     if a.name != "problem" and list(a.settings[0]) != [a.name]}}
     first_base = cells[0][4]
-    return provenance(spec, sweep=sweep.name, method=sweep.method_name, method_module=sweep.method.__name__,
-                      code=source_hash(sweep.method.__name__), seed_root=seed, seed_mode=sweep.seed_mode,
+    return provenance(spec, sweep=sweep.name, sweep_axes=[axis.name for axis in sweep.axes],
+                      method=sweep.method_name, method_module=sweep.method.__name__,
+                      method_defaults=sweep.method.Params().as_dict(), code=source_hash(sweep.method.__name__),
+                      seed_root=seed, seed_mode=sweep.seed_mode,
                       seed_keys=f"per point; e.g. the first point's {describe(first_base)}",
                       Conventions="CF-1.10", title=f"mfsweep sweep {sweep.name}")
