@@ -45,8 +45,13 @@ def test_stores_do_not_depend_on_chunking_and_share_initial_positions(tmp_path):
     tri = stores[1, ("t2", "ms", "C")]
     assert {"r_star", "r_error"} <= set(tri.data_vars) and float(tri["P"][0]) == 2
     assert tri.sizes["run"] == 2 and ms.sizes["run"] == 3
-    table = comparison_table([tmp_path / f"1-{'-'.join(cell)}.zarr" for cell in _cells(_config(1))])
+    table = comparison_table([stores[1, cell] for cell in _cells(_config(1))])
     assert len(table) == 5 and set(table.method) == {"ms", "sp"}
+    row = table[(table.method == "sp") & (table.dim == "3")].iloc[0]  # each cell's numbers come from its runs
+    cell = sp.sel(size="dim=3")
+    assert row["success_%"] == 100.0 * cell.success.mean() and row.runs == 3
+    assert row.mean_error == pytest.approx(float(cell.error.mean()), rel=1e-15)
+    assert row.median_error == pytest.approx(float(cell.error.median()), rel=1e-15)
 
 
 @pytest.mark.parametrize("tables, message", [

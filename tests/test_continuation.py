@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-from mfsweep.meanfield.continuation import (
+from mfsweep.meanfield.stationary.continuation import (
     BRANCH_POINT,
     FOLD,
     SPECIAL_CODES,

@@ -3,13 +3,22 @@
 import copy
 import dataclasses
 
+import math
+
+import numba
 import numpy as np
 import pytest
 
-from mfsweep.cbo import kernels, reference
-from mfsweep.cbo.bilevel import MSCBOParams, initial_positions, run_bilevel
-from mfsweep.cbo.objectives import Objective, bilevel_problem
-from mfsweep.cbo.testfunctions import FUNCTION_CODES, FUNCTIONS
+from mfsweep import seeding
+from mfsweep.cbo import bilevel, reference
+from mfsweep.cbo.bilevel import initial_positions
+from mfsweep.cbo.functions import FUNCTION_CODES, FUNCTIONS
+from mfsweep.cbo.kernels import common
+from mfsweep.cbo.kernels import terms as kterms
+from mfsweep.cbo.kernels.bilevel import ms_cbo_bilevel
+from mfsweep.cbo.objectives import Objective
+from mfsweep.cbo.problems import BilevelProblem, bilevel_problem
+from mfsweep.cbo.reference.bilevel import ms_cbo_bilevel_reference
 
 EPS = np.finfo(float).eps
 
@@ -31,7 +40,7 @@ def test_cos2pi_against_exactly_reduced_numpy_cos():
     ])
     r = x - np.round(x)  # exact for |x| <= 50 (Sterbenz): the reference has no reduction error
     expected = np.cos(2.0 * np.pi * r)
-    got = np.array([kernels.cos2pi(v) for v in x])
+    got = np.array([common.cos2pi(v) for v in x])
     # Reference error: 2 pi r with |r| <= 1/2 is rounded to <= pi * 2^-53 ~ 3.5e-16 (plus 2pi's own
     # 2.4e-17 rel.), and np.cos adds < 1 ulp; the kernel's degree-20 polynomial has truncation
     # < 2e-17 and Horner rounding of a few ulp of 1. Together < ~1e-15; 2e-15 leaves margin but
@@ -43,11 +52,11 @@ def test_cos2pi_exact_special_values():
     # At the reduction's exact nodes the polynomial is C0 = 1 (b = 0) or -C0 (a = 1/2):
     # these must be exact, not merely close.
     for k in range(-5, 6):
-        assert kernels.cos2pi(float(k)) == 1.0
-        assert kernels.cos2pi(k + 0.5) == -1.0
+        assert common.cos2pi(float(k)) == 1.0
+        assert common.cos2pi(k + 0.5) == -1.0
     # cos(2 pi / 4) = 0: b = 1/4 exactly, so only the polynomial's rounding remains (< 1e-16 abs).
-    assert abs(kernels.cos2pi(0.25)) < 1e-16
-    assert abs(kernels.cos2pi(-0.75)) < 1e-16
+    assert abs(common.cos2pi(0.25)) < 1e-16
+    assert abs(common.cos2pi(-0.75)) < 1e-16
 
 
 # --------------------------------------------------------------------------------------
@@ -65,7 +74,7 @@ def test_term_value_matches_numpy(name, a, b, shift, d):
     for _ in range(10):
         x = rng.uniform(-3, 3, size=d)
         y = rng.uniform(-3, 3, size=d)
-        got = kernels.term_value(FUNCTION_CODES[name], x, y, a, b, shift)
+        got = kterms.term_value(FUNCTION_CODES[name], x, y, a, b, shift)
         expected = FUNCTIONS[name](a * x + b * y - shift)
         # The kernel forms u = a x + b y - shift in the same order but may contract it into FMAs,
         # uses cos2pi (<= 2e-15 abs) instead of np.cos, and reassociates the d-term sums; values
@@ -76,7 +85,7 @@ def test_term_value_matches_numpy(name, a, b, shift, d):
 
 def test_term_value_unknown_code_is_nan():
     x = np.ones(3)
-    assert np.isnan(kernels.term_value(99, x, x, 1.0, 0.0, 0.0))
+    assert np.isnan(kterms.term_value(99, x, x, 1.0, 0.0, 0.0))
 
 
 MIXED = Objective.from_spec({
@@ -91,9 +100,9 @@ MIXED = Objective.from_spec({
 
 
 def _parts(obj, x, y):
-    terms = obj.as_array()
-    return {part: kernels.objective(terms, obj.xy, x, y, part)
-            for part in (kernels.ALL, kernels.X_ONLY, kernels.Y_ONLY, kernels.COUPLED)}
+    terms = obj.as_bilevel_array()
+    return {part: kterms.objective(terms, obj.xy, x, y, part)
+            for part in (kterms.ALL, kterms.X_ONLY, kterms.Y_ONLY, kterms.COUPLED)}
 
 
 @pytest.mark.parametrize("problem", ["i", "ii", "iii", "iv", "v", "vi"])
@@ -104,7 +113,7 @@ def test_objective_all_matches_numpy_for_table1(problem):
         x, y = rng.uniform(-1, 3, size=(2, 4))
         for obj in (prob.F, prob.G):
             # Same formula; differences are FMA/reassociation and cos2pi rounding (~1e-15 rel.).
-            assert kernels.objective(obj.as_array(), obj.xy, x, y, kernels.ALL) == pytest.approx(
+            assert kterms.objective(obj.as_bilevel_array(), obj.xy, x, y, kterms.ALL) == pytest.approx(
                 float(obj(x, y)), rel=1e-13, abs=1e-13)
 
 
@@ -117,14 +126,14 @@ def test_objective_parts_sum_to_all_and_match_numpy():
         x, y = rng.uniform(-2, 2, size=(2, 5))
         p = _parts(MIXED, x, y)
         # ~1e-15 relative agreement expected (see test_term_value_matches_numpy); 1e-13 margin.
-        assert p[kernels.ALL] == pytest.approx(float(MIXED(x, y)), rel=1e-13)
-        assert p[kernels.X_ONLY] == pytest.approx(float(x_only(x, y)), rel=1e-13)
-        assert p[kernels.Y_ONLY] == pytest.approx(float(y_only(x, y)), rel=1e-13)
-        assert p[kernels.COUPLED] == pytest.approx(float(coupled(x, y)), rel=1e-13)
-        split = p[kernels.X_ONLY] + p[kernels.Y_ONLY] + p[kernels.COUPLED]
-        magnitude = abs(p[kernels.X_ONLY]) + abs(p[kernels.Y_ONLY]) + abs(p[kernels.COUPLED])
+        assert p[kterms.ALL] == pytest.approx(float(MIXED(x, y)), rel=1e-13)
+        assert p[kterms.X_ONLY] == pytest.approx(float(x_only(x, y)), rel=1e-13)
+        assert p[kterms.Y_ONLY] == pytest.approx(float(y_only(x, y)), rel=1e-13)
+        assert p[kterms.COUPLED] == pytest.approx(float(coupled(x, y)), rel=1e-13)
+        split = p[kterms.X_ONLY] + p[kterms.Y_ONLY] + p[kterms.COUPLED]
+        magnitude = abs(p[kterms.X_ONLY]) + abs(p[kterms.Y_ONLY]) + abs(p[kterms.COUPLED])
         # Regrouping a sum of 5 terms changes it by at most ~5 eps * sum|terms|; 8 eps for margin.
-        assert abs(split - p[kernels.ALL]) <= 8 * EPS * magnitude
+        assert abs(split - p[kterms.ALL]) <= 8 * EPS * magnitude
 
 
 def test_objective_x_only_part_ignores_y_and_y_only_ignores_x():
@@ -132,11 +141,11 @@ def test_objective_x_only_part_ignores_y_and_y_only_ignores_x():
     # shift: that is exact only if these parts truly do not read the other variable.
     rng = np.random.default_rng(14)
     x, y1, y2 = rng.uniform(-2, 2, size=(3, 5))
-    terms = MIXED.as_array()
-    assert kernels.objective(terms, MIXED.xy, x, y1, kernels.X_ONLY) == kernels.objective(
-        terms, MIXED.xy, x, y2, kernels.X_ONLY)
-    assert kernels.objective(terms, MIXED.xy, y1, x, kernels.Y_ONLY) == kernels.objective(
-        terms, MIXED.xy, y2, x, kernels.Y_ONLY)
+    terms = MIXED.as_bilevel_array()
+    assert kterms.objective(terms, MIXED.xy, x, y1, kterms.X_ONLY) == kterms.objective(
+        terms, MIXED.xy, x, y2, kterms.X_ONLY)
+    assert kterms.objective(terms, MIXED.xy, y1, x, kterms.Y_ONLY) == kterms.objective(
+        terms, MIXED.xy, y2, x, kterms.Y_ONLY)
 
 
 @pytest.mark.parametrize("name", sorted(FUNCTION_CODES))
@@ -150,8 +159,8 @@ def test_add_term_rows_matches_term_value_row_by_row(name, K, d):
     other = rng.uniform(-4, 4, size=d)
     code, a, b, shift = FUNCTION_CODES[name], 0.7, -1.3, 0.4
     out = np.full(K, 0.5)
-    kernels.add_term_rows(code, 2.0, points, other, a, b, shift, out)
-    expected = np.array([0.5 + 2.0 * kernels.term_value(code, p, other, a, b, shift) for p in points])
+    kterms.add_term_rows(code, 2.0, points, other, a, b, shift, out)
+    expected = np.array([0.5 + 2.0 * kterms.term_value(code, p, other, a, b, shift) for p in points])
     np.testing.assert_allclose(out, expected, rtol=4 * d * EPS, atol=4 * d * EPS)
 
 
@@ -162,16 +171,16 @@ def test_add_energies_matches_the_objective_parts():
     rng = np.random.default_rng(15)
     points = rng.uniform(-2, 2, size=(7, 5))
     fixed = rng.uniform(-2, 2, size=5)
-    terms = MIXED.as_array()
+    terms = MIXED.as_bilevel_array()
     for points_are_x, with_single in ((True, False), (False, True), (True, True), (False, False)):
         out = np.full(7, 0.5)
-        kernels.add_energies(terms, MIXED.xy, points, fixed, points_are_x, with_single, out)
+        kterms.add_energies(terms, MIXED.xy, points, fixed, points_are_x, with_single, out)
         for k, point in enumerate(points):
             x, y = (point, fixed) if points_are_x else (fixed, point)
             p = _parts(MIXED, x, y)
-            own = p[kernels.X_ONLY] if points_are_x else p[kernels.Y_ONLY]
-            expected = 0.5 + p[kernels.COUPLED] + (own if with_single else 0.0)
-            assert abs(out[k] - expected) <= 8 * EPS * (0.5 + abs(p[kernels.COUPLED]) + abs(own))
+            own = p[kterms.X_ONLY] if points_are_x else p[kterms.Y_ONLY]
+            expected = 0.5 + p[kterms.COUPLED] + (own if with_single else 0.0)
+            assert abs(out[k] - expected) <= 8 * EPS * (0.5 + abs(p[kterms.COUPLED]) + abs(own))
 
 
 @pytest.mark.parametrize("xy", [1.5, 0.0])
@@ -186,20 +195,20 @@ def test_coupled_energies_matches_the_objective_parts(xy, K, d, T):
     rows = rng.standard_normal((T, d))
     base = rng.uniform(-1, 1, size=K)
     out = np.empty((T, K))
-    kernels.coupled_energies(obj.as_array(), xy, points, np.ascontiguousarray(points.T), rows, base, out)
+    kterms.coupled_energies(obj.as_bilevel_array(), xy, points, np.ascontiguousarray(points.T), rows, base, out)
     for t, k in np.ndindex(T, K):
-        coupled = _parts(obj, points[k], rows[t])[kernels.COUPLED]
+        coupled = _parts(obj, points[k], rows[t])[kterms.COUPLED]
         magnitude = abs(base[k]) + abs(xy) * np.abs(points[k]) @ np.abs(rows[t]) + abs(coupled)
         assert abs(out[t, k] - (base[k] + coupled)) <= (d + 8) * EPS * magnitude
 
 
 def test_is_coupled():
-    assert kernels.is_coupled(MIXED.as_array(), 0.0)
+    assert kterms.is_coupled(MIXED.as_bilevel_array(), 0.0)
     for name, expected in (("i", False), ("iii", True), ("v", False)):
         F = bilevel_problem(name).F
-        assert kernels.is_coupled(F.as_array(), F.xy) is expected
+        assert kterms.is_coupled(F.as_bilevel_array(), F.xy) is expected
     G = bilevel_problem("v").G  # A(x - y)
-    assert kernels.is_coupled(G.as_array(), G.xy)
+    assert kterms.is_coupled(G.as_bilevel_array(), G.xy)
 
 
 # --------------------------------------------------------------------------------------
@@ -209,7 +218,7 @@ def test_is_coupled():
 
 def _consensus(points, energies, scale):
     out = np.empty(points.shape[1])
-    kernels.consensus(np.ascontiguousarray(points, dtype=np.float64), np.asarray(energies, dtype=np.float64),
+    common.consensus(np.ascontiguousarray(points, dtype=np.float64), np.asarray(energies, dtype=np.float64),
                       float(scale), out)
     return out
 
@@ -300,7 +309,7 @@ TRUNC_VALUES = [-1e300, -15.0, -10.000000001, -10.0, -9.999, -3.2, -0.0, 0.0, 1e
 
 @pytest.mark.parametrize("radius", [10.0, 1.5, 0.0])
 def test_truncate_matches_reference_psi_R(radius):
-    got = np.array([kernels.truncate(v, radius) for v in TRUNC_VALUES])
+    got = np.array([common.truncate(v, radius) for v in TRUNC_VALUES])
     # Both are a clip (min/max): no rounding, exact equality.
     assert np.array_equal(got, reference.psi_R(np.array(TRUNC_VALUES), radius))
     inside = np.abs(TRUNC_VALUES) <= radius
@@ -310,11 +319,11 @@ def test_truncate_matches_reference_psi_R(radius):
 
 @pytest.mark.parametrize("radius, delta", [(10.0, 1e-5), (1.5, 0.1), (10.0, 0.0)])
 def test_noise_scale_matches_reference_D_R_delta(radius, delta):
-    got = np.array([kernels.noise_scale(v, radius, delta) for v in TRUNC_VALUES])
+    got = np.array([common.noise_scale(v, radius, delta) for v in TRUNC_VALUES])
     # delta + min(|v|, R): one rounded addition in both, exact equality.
     assert np.array_equal(got, reference.D_R_delta(np.array(TRUNC_VALUES), radius, delta))
-    assert kernels.noise_scale(-3.0, 10.0, 1e-5) == 3.0 + 1e-5
-    assert kernels.noise_scale(-30.0, 10.0, 1e-5) == 10.0 + 1e-5
+    assert common.noise_scale(-3.0, 10.0, 1e-5) == 3.0 + 1e-5
+    assert common.noise_scale(-30.0, 10.0, 1e-5) == 10.0 + 1e-5
 
 
 # --------------------------------------------------------------------------------------
@@ -340,18 +349,18 @@ N_OUTER, N_INNER = 5, 3
 
 
 def _params(alpha, pairing, update, **over):
-    return MSCBOParams(**{**TINY, "alpha": alpha, "beta": alpha, "pairing": pairing, "x_update": update, **over})
+    return bilevel.Params(**{**TINY, "alpha": alpha, "beta": alpha, "pairing": pairing, "x_update": update, **over})
 
 
 def _kernel(problem, p, X0, Y0, rng, n_outer=N_OUTER, n_inner=N_INNER):
-    return kernels.ms_cbo_bilevel(
-        X0.copy(), Y0.copy(), rng, problem.F.as_array(), problem.F.xy, problem.G.as_array(), problem.G.xy,
+    return ms_cbo_bilevel(
+        X0.copy(), Y0.copy(), rng, problem.F.as_bilevel_array(), problem.F.xy, problem.G.as_bilevel_array(), problem.G.xy,
         p.alpha, p.beta, p.lambda1, p.lambda2, p.sigma1, p.sigma2, p.dt, p.dtau, n_outer, n_inner,
         p.R1, p.R2, p.delta1, p.delta2, p.gamma, p.c, p.pairing == "own", p.x_update == "jacobi")
 
 
 def _reference(problem, p, X0, Y0, rng, n_outer=N_OUTER, n_inner=N_INNER):
-    return reference.ms_cbo_bilevel_reference(
+    return ms_cbo_bilevel_reference(
         problem.F, problem.G, X0, Y0, rng, alpha=p.alpha, beta=p.beta, lam1=p.lambda1, lam2=p.lambda2,
         sigma1=p.sigma1, sigma2=p.sigma2, dt=p.dt, dtau=p.dtau, n_outer=n_outer, n_inner=n_inner,
         R1=p.R1, R2=p.R2, delta1=p.delta1, delta2=p.delta2, gamma=p.gamma, c=p.c,
@@ -434,58 +443,124 @@ def test_kernel_vs_reference_distinguishes_update_order(pairing):
 
 
 # --------------------------------------------------------------------------------------
-# run_bilevel
+# bilevel.run
 # --------------------------------------------------------------------------------------
 
 
 def _run(name="iii", seed=5, **over):
-    return run_bilevel(bilevel_problem(name, CUSTOM), _params(1e15, "printed", "gauss_seidel", **over),
-                       np.random.SeedSequence(seed))
+    return bilevel.run(bilevel_problem(name, CUSTOM), _params(1e15, "printed", "gauss_seidel", **over), seed=seed)
 
 
-def test_run_bilevel_smoke():
-    res = _run()
-    assert res["x_star"].shape == res["y_star"].shape == (TINY["dim"],)
-    assert np.all(np.isfinite(res["x_star"])) and np.all(np.isfinite(res["y_star"]))
+def test_run_bilevel_dataset():
+    ds = _run()
+    assert dict(ds.sizes) == {"run": 1, "dim": TINY["dim"]}
+    res = ds.isel(run=0)
+    x_star, y_star = res.x_star.values, res.y_star.values
+    assert np.all(np.isfinite(x_star)) and np.all(np.isfinite(y_star))
     problem = bilevel_problem("iii")
     # Eq. (5.4): Euclidean errors to the known solution (0, 0), computed the same way -> exact.
-    assert res["x_error"] == np.linalg.norm(res["x_star"]) and res["y_error"] == np.linalg.norm(res["y_star"])
-    assert res["error"] == res["x_error"] + res["y_error"]
-    assert res["upper_objective"] == float(problem.F(res["x_star"], res["y_star"]))
-    assert res["lower_objective"] == float(problem.G(res["x_star"], res["y_star"]))
-    assert res["wall_time"] >= 0.0
+    assert float(res.x_error) == np.linalg.norm(x_star) and float(res.y_error) == np.linalg.norm(y_star)
+    assert float(res.error) == float(res.x_error) + float(res.y_error)
+    assert bool(res.success) == (float(res.error) <= 0.25)
+    assert float(res.upper_objective) == float(problem.F(x_star, y_star))
+    assert float(res.lower_objective) == float(problem.G(x_star, y_star))
+    assert float(res.wall_time) >= 0.0
+    assert ds.attrs["method"] == "ms_cbo_bilevel" and ds.attrs["parameters"]["N"] == TINY["N"]
+    assert ds.x_star.attrs["long_name"] and ds.wall_time.attrs["units"] == "s"
+    assert np.array_equal(ds.x_solution.values, np.zeros(TINY["dim"]))
 
 
 def test_run_bilevel_same_seed_is_bit_identical_and_seeds_differ():
     a, b, c = _run(seed=5), _run(seed=5), _run(seed=6)
-    assert np.array_equal(a["x_star"], b["x_star"]) and np.array_equal(a["y_star"], b["y_star"])
-    assert a["error"] == b["error"]
-    assert not np.array_equal(a["x_star"], c["x_star"])
+    assert np.array_equal(a.x_star, b.x_star) and np.array_equal(a.y_star, b.y_star)
+    assert np.array_equal(a.error, b.error)
+    assert not np.array_equal(a.x_star, c.x_star)
+
+
+def test_run_bilevel_streams_are_keyed_by_method_problem_and_run():
+    # Run k of problem p under an int seed draws from seed_sequence(seed, "cbo_bilevel", p, k) (the
+    # Table-1 streams); a chunk of runs equals the same runs of one call; a SeedSequence is the base.
+    p = _params(1e15, "printed", "gauss_seidel")
+    whole = bilevel.run("iii", p, runs=3, seed=5)
+    chunk = bilevel.run("iii", p, runs=[2], seed=5)
+    assert np.array_equal(whole.x_star.sel(run=2), chunk.x_star.sel(run=2))
+    keyed = bilevel.run("iii", p, runs=[2], seed=seeding.seed_sequence(5, "cbo_bilevel", "iii"))
+    assert np.array_equal(keyed.x_star, chunk.x_star)
 
 
 @pytest.mark.parametrize("pairing, update, loop_bound", [("printed", "gauss_seidel", "inclusive"),
                                                          ("own", "jacobi", "exclusive")])
 def test_run_bilevel_wires_parameters_like_the_reference(pairing, update, loop_bound):
-    # End to end: run_bilevel (initial draw + argument order of the kernel call + loop counts)
+    # End to end: bilevel.run (initial draw + argument order of the kernel call + loop counts)
     # against the reference fed the same parameters by keyword. c != 1, R1 small and every
     # per-level parameter distinct so any swapped or dropped argument changes the result.
     over = dict(c=2.0, R1=0.7, gamma=0.6, alpha=5.0, beta=3.0, pairing=pairing, x_update=update,
                 loop_bound=loop_bound)
-    p = MSCBOParams(**{**TINY, **over})
+    p = bilevel.Params(**{**TINY, **over})
     problem = bilevel_problem("coupled_ackley", CUSTOM)
-    res = run_bilevel(problem, p, np.random.SeedSequence(9))
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(9)))
+    base = np.random.SeedSequence(9)
+    res = bilevel.run(problem, p, seed=base).isel(run=0)
+    rng = np.random.Generator(np.random.PCG64(seeding.run_sequence(base, 0)))
     X0, Y0 = initial_positions(p, rng)
     n_outer, n_inner = p.loop_counts()
     assert (n_outer, n_inner) == ((6, 4) if loop_bound == "inclusive" else (5, 3))
     x_star, y_star, _ = _reference(problem, p, X0, Y0, rng, n_outer=n_outer, n_inner=n_inner)
     # Same justification as _assert_close.
-    _assert_close((res["x_star"], res["y_star"]), (x_star, y_star))
+    _assert_close((res.x_star.values, res.y_star.values), (x_star, y_star))
 
 
 def test_run_bilevel_overflow_raises_floating_point_error():
     custom = {"huge": {"F": {"terms": [{"fn": "sphere", "coef": 1e308, "x": 1.0}]},
                        "G": {"terms": [{"fn": "sphere", "x": 1.0, "y": -1.0}]}, "x_star": 0.0, "y_star": 0.0}}
-    p = MSCBOParams(**{**TINY, "init_low": 1e200, "init_high": 1e201})
+    p = bilevel.Params(**{**TINY, "init_low": 1e200, "init_high": 1e201})
     with pytest.raises(FloatingPointError, match="huge"):
-        run_bilevel(bilevel_problem("huge", custom), p, np.random.SeedSequence(1))
+        bilevel.run(bilevel_problem("huge", custom), p, seed=1)
+
+
+# --------------------------------------------------------------------------------------
+# user problems: numba-jittable functions instead of terms
+# --------------------------------------------------------------------------------------
+
+
+@numba.njit
+def _rastrigin(u):
+    total = 0.0
+    for k in range(u.shape[0]):
+        total += u[k] * u[k] + 1.5 * (1.0 - math.cos(2.0 * math.pi * u[k]))
+    return total
+
+
+@numba.njit
+def user_F(x, y):
+    """Table 1 (v)'s F = R(x) + R(y), written by hand."""
+    return _rastrigin(x) + _rastrigin(y)
+
+
+@numba.njit
+def user_G(x, y):
+    """|x - y|^2 (Table 1 (i)-(iv)'s G), written by hand."""
+    total = 0.0
+    for k in range(x.shape[0]):
+        total += (x[k] - y[k]) ** 2
+    return total
+
+
+def test_user_jitted_rastrigin_problem_matches_the_term_spec():
+    # The same problem as user functions (the generic kernel path) and as terms (the fast path), same
+    # seed: the fast path drops and caches parts of F and uses cos2pi, so the outputs agree to rounding.
+    spec = {"F": {"terms": [{"fn": "rastrigin", "x": 1.0}, {"fn": "rastrigin", "y": 1.0}]},
+            "G": {"terms": [{"fn": "sphere", "x": 1.0, "y": -1.0}]}, "x_star": 0.0, "y_star": 0.0}
+    p = _params(1e15, "printed", "gauss_seidel")
+    terms_ds = bilevel.run(bilevel_problem("rastrigin", {"rastrigin": spec}), p, runs=2, seed=3)
+    user_ds = bilevel.run(BilevelProblem("rastrigin", user_F, user_G, 0.0, 0.0), p, runs=2, seed=3)
+    for name in ("x_star", "y_star", "error", "upper_objective", "lower_objective"):
+        np.testing.assert_allclose(user_ds[name], terms_ds[name], rtol=0, atol=1e-12)
+    assert user_ds.attrs["objective_F"].endswith("user_F")
+
+
+def test_user_problem_by_import_path_and_without_solution():
+    problem = BilevelProblem("mine", f"{__name__}:user_F", f"{__name__}:user_G")
+    ds = bilevel.run(problem, _params(1e15, "printed", "gauss_seidel"), runs=2, seed=0)
+    assert "error" not in ds and "success" not in ds and "x_solution" not in ds
+    assert ds.x_star.shape == (2, TINY["dim"]) and np.all(np.isfinite(ds.upper_objective))
+    assert ds.upper_objective.values[0] == pytest.approx(float(user_F(ds.x_star.values[0], ds.y_star.values[0])))

@@ -12,18 +12,11 @@ import pytest
 from scipy import integrate, special
 from scipy.optimize import brentq
 
-from mfsweep.meanfield import homogenization as hom
-from mfsweep.meanfield.potentials import (
-    TABLE1_CASES,
-    TwoScalePotential,
-    available_v0,
-    available_v1,
-    case,
-    register_amplitude_v1,
-    register_v0,
-    register_v1,
-)
-from mfsweep.meanfield.selfconsistency import (
+from mfsweep.meanfield.model import homogenization as hom
+from mfsweep.meanfield.model.dynamics import Full, Homogenized
+from mfsweep.meanfield.model.potentials import (CASES as TABLE1_CASES, NONE, V0, V0_TABLE, V1, V1_TABLE, AmplitudeV1,
+                                                Potential, potential)
+from mfsweep.meanfield.stationary.selfconsistency import (
     GridSpec,
     MeanFieldProblem,
     QuadratureResolutionError,
@@ -33,8 +26,15 @@ from mfsweep.meanfield.selfconsistency import (
     free_energy,
     stationary_density,
 )
-from mfsweep.meanfield.selfconsistency import R as R_fn
+from mfsweep.meanfield.stationary.selfconsistency import R as R_fn
 
+
+def tsp(name, delta=1.0, a=5.0):
+    """The potential ``caseN`` (n an int) or ``V0+V1`` at delta, a."""
+    return potential(f"case{name}" if isinstance(name, int) else name).with_parameters(delta, a)
+
+
+FULL = Full(0.1)
 CASES = (1, 2, 3, 4)
 
 
@@ -65,11 +65,11 @@ def quad_moments(energy, beta, theta, m, x_max=8.0, points=None):
 
 
 def test_table1_cases_and_potential_values():
-    assert {"quadratic", "bistable"} <= set(available_v0())
-    assert {"none", "separable", "nonseparable"} <= set(available_v1())
-    for n, (v0, v1) in TABLE1_CASES.items():
-        p = case(n, eps=0.1)
-        assert (p.v0, p.v1) == (v0, v1)
+    assert set(V0_TABLE) == {"quadratic", "bistable"} and set(V1_TABLE) == {"none", "separable", "nonseparable"}
+    for n, (v0, v1) in {1: ("quadratic", "separable"), 2: ("quadratic", "nonseparable"),
+                        3: ("bistable", "separable"), 4: ("bistable", "nonseparable")}.items():
+        p = TABLE1_CASES[f"case{n}"]
+        assert (p.v0, p.v1) == (V0_TABLE[v0], V1_TABLE[v1]) and p.name == f"case{n}"
     x = np.linspace(-7, 7, 1001)
     eps, delta, a = 0.07, 0.8, 5.0
     # exact formulas of Table 1 / eq. (1.15); pure arithmetic, so 1e-12 covers rounding only
@@ -81,27 +81,39 @@ def test_table1_cases_and_potential_values():
         4: 0.25 * x**4 - 0.5 * x**2 * (1 - delta * chi * np.cos(x / eps)),
     }
     for n, v in expect.items():
-        np.testing.assert_allclose(case(n, eps=eps, delta=delta, a=a).value(x), v, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(tsp(n, delta=delta, a=a).value(x, eps), v, rtol=0, atol=1e-12)
     # derivative vs central difference (away from the jumps at |x| = a); h = 1e-6 => truncation
     # ~ h^2 |V'''| / 6 ~ 1e-12 * eps^-3 ~ 3e-9, rounding ~ 1e-16 * |V| / h ~ 1e-8
     xd = np.linspace(-4.9, 4.9, 301)
     for n in CASES:
-        p = case(n, eps=eps, delta=delta)
-        fd = (p.value(xd + 1e-6) - p.value(xd - 1e-6)) / 2e-6
-        np.testing.assert_allclose(p.derivative(xd), fd, rtol=0, atol=5e-7)
+        p = tsp(n, delta=delta)
+        fd = (p.value(xd + 1e-6, eps) - p.value(xd - 1e-6, eps)) / 2e-6
+        np.testing.assert_allclose(p.derivative(xd, eps), fd, rtol=0, atol=5e-7)
 
 
-def test_registry_user_v0_without_touching_solvers():
-    # a sextic confinement registered by the user; R against scipy quad to 1e-10 (quad's epsrel
+def _sextic():
+    return Potential(V0(lambda x: np.asarray(x) ** 6 / 6 - np.asarray(x) ** 2,
+                        lambda x: np.asarray(x) ** 5 - 2 * np.asarray(x), name="sextic"), name="sextic")
+
+
+def test_user_v0_without_touching_solvers():
+    # a sextic confinement given as callables; R against scipy quad to 1e-10 (quad's epsrel
     # is 1e-13 and the trapezoid rule is spectrally accurate here, so 1e-10 is loose)
-    register_v0("test_sextic", lambda x: np.asarray(x) ** 6 / 6 - np.asarray(x) ** 2, lambda x: np.asarray(x) ** 5 - 2 * np.asarray(x),
-                overwrite=True)
-    pot = TwoScalePotential("test_sextic", "none")
-    prob = MeanFieldProblem(pot, theta=1.5)
+    pot = _sextic().with_parameters()
+    prob = MeanFieldProblem(pot, 1.5, FULL)
     for m in (-0.4, 0.3, 1.1):
-        mu, var, _ = quad_moments(pot.value, 3.0, 1.5, m)
+        mu, var, _ = quad_moments(lambda x: pot.value(x, 0.1), 3.0, 1.5, m)
         assert abs(prob.R(m, 3.0) - mu) < 1e-10
         assert abs(prob.variance(m, 3.0) - var) < 1e-10
+
+
+def test_recreating_a_potential_with_the_same_name_works():
+    # no registry: re-running a notebook cell makes a new object that behaves the same
+    first, second = _sextic(), _sextic()
+    assert first.name == second.name == "sextic"
+    x = np.linspace(-2, 2, 5)
+    np.testing.assert_array_equal(first.with_parameters().value(x, 0.1), second.with_parameters().value(x, 0.1))
+    assert potential(second) is second
 
 
 # --------------------------------------------------------------------------------------------
@@ -111,19 +123,19 @@ def test_registry_user_v0_without_touching_solvers():
 
 @pytest.mark.parametrize("theta,beta", [(0.5, 0.1), (1.0, 1.0), (5.0, 3.0), (5.0, 100.0)])
 def test_quadratic_no_fluctuations_is_linear_gaussian(theta, beta):
-    prob = MeanFieldProblem(TwoScalePotential("quadratic", "none"), theta)
+    prob = MeanFieldProblem(tsp("quadratic+none"), theta, FULL)
     m = np.linspace(-3, 3, 41)
     # Gaussian N(theta m/(1+theta), 1/(beta(1+theta))): trapezoid error on a Gaussian is
     # ~exp(-2 pi^2 sigma^2/h^2) (< 1e-100 here), the truncated tail < e^-40; 1e-12 = rounding.
     np.testing.assert_allclose(prob.R(m, beta), theta * m / (1 + theta), rtol=0, atol=1e-12)
     np.testing.assert_allclose(prob.dR_dm(m, beta), theta / (1 + theta), rtol=1e-12)
     # beta theta Var = theta/(1+theta) < 1 for all beta: no pitchfork anywhere
-    assert critical_betas(prob.potential, theta, (0.05, 200.0), n_scan=200).size == 0
+    assert critical_betas(prob.potential, theta, (0.05, 200.0), FULL, n_scan=200).size == 0
 
 
 @pytest.mark.parametrize("theta", [0.5, 5.0])
 def test_curie_weiss_quartic_critical_beta_vs_quad(theta):
-    pot = TwoScalePotential("bistable", "none")
+    pot = tsp("bistable+none")
 
     def g(beta):  # independent: scipy quad on the real line
         f = lambda x, k: x**k * np.exp(-beta * (x**4 / 4 - x**2 / 2 + theta * x**2 / 2))  # noqa: E731
@@ -132,23 +144,23 @@ def test_curie_weiss_quartic_critical_beta_vs_quad(theta):
         return beta * theta * x2 / z - 1
 
     ref = brentq(g, 0.05, 50.0, xtol=1e-14, rtol=1e-14)
-    got = critical_betas(pot, theta, (0.1, 20.0))
+    got = critical_betas(pot, theta, (0.1, 20.0), FULL)
     # quad at 1e-13 and our spectrally accurate trapezoid both give g to ~1e-13; g' = O(1), so the
     # roots agree to ~1e-12; 1e-8 relative is the acceptance tolerance
     assert got.shape == (1,)
     assert abs(got[0] - ref) < 1e-8 * ref
     # homogenized problem without fluctuations is the same problem
-    assert abs(critical_betas(pot, theta, (0.1, 20.0), homogenized=True)[0] - ref) < 1e-8 * ref
+    assert abs(critical_betas(pot, theta, (0.1, 20.0), Homogenized())[0] - ref) < 1e-8 * ref
 
 
 @pytest.mark.parametrize("n", CASES)
 def test_symmetric_potentials_give_odd_R(n):
     m = np.linspace(0.0, 2.5, 26)
     probs = [
-        MeanFieldProblem(case(n, eps=0.1), 5.0),
-        MeanFieldProblem(case(n, eps=0.03), 0.5),
-        MeanFieldProblem(case(n), 5.0, homogenized=True),
-        MeanFieldProblem(case(n), 0.5, homogenized=True, psi_sign="flipped"),
+        MeanFieldProblem(tsp(n), 5.0, Full(0.1)),
+        MeanFieldProblem(tsp(n), 0.5, Full(0.03)),
+        MeanFieldProblem(tsp(n), 5.0, Homogenized()),
+        MeanFieldProblem(tsp(n), 0.5, Homogenized("flipped")),
     ]
     for prob in probs:
         for beta in (2.0, 30.0):
@@ -160,19 +172,19 @@ def test_symmetric_potentials_give_odd_R(n):
 
 @pytest.mark.parametrize("v0", ["quadratic", "bistable"])
 def test_corollary_3_2_separable_homogenized_equals_no_fluctuations(v0):
-    sep = TwoScalePotential(v0, "separable", delta=1.3)
+    sep = tsp(f"{v0}+separable", delta=1.3)
     x = np.linspace(-4, 4, 9)
     ps = hom.psi(sep, x, 7.0)
     assert np.ptp(ps) == 0.0  # psi is exactly constant (amplitude is constant)
     m = np.linspace(-2, 2, 41)
     for theta, beta in [(5.0, 0.7), (0.5, 10.0), (5.0, 30.0)]:
-        with_f = MeanFieldProblem(sep, theta, homogenized=True)
-        without = MeanFieldProblem(sep.without_fluctuations(), theta, homogenized=True)
+        with_f = MeanFieldProblem(sep, theta, Homogenized())
+        without = MeanFieldProblem(sep.without_fluctuations(), theta, Homogenized())
         # the constant cancels in the normalised density: equal up to rounding of exp/sum
         np.testing.assert_allclose(with_f.R(m, beta), without.R(m, beta), rtol=0, atol=1e-12)
         np.testing.assert_allclose(with_f.dR_dm(m, beta), without.dR_dm(m, beta), rtol=1e-12, atol=1e-12)
-    a = critical_betas(sep, 5.0, (0.1, 20.0), homogenized=True)
-    b = critical_betas(sep.without_fluctuations(), 5.0, (0.1, 20.0))
+    a = critical_betas(sep, 5.0, (0.1, 20.0), Homogenized())
+    b = critical_betas(sep.without_fluctuations(), 5.0, (0.1, 20.0), FULL)
     np.testing.assert_allclose(a, b, rtol=1e-10)
 
 
@@ -187,7 +199,7 @@ def _quad_y_mean(f):
 
 @pytest.mark.parametrize("beta", [0.3, 3.0])
 def test_psi_and_M_closed_form_vs_quad_over_y(beta):
-    pot = case(4, delta=0.9)
+    pot = tsp(4, delta=0.9)
     x = np.array([-5.2, -4.0, -1.3, 0.0, 0.4, 2.5, 4.999])
     psi_c = hom.psi(pot, x, beta)
     m_c = hom.mobility(pot, x, beta)
@@ -224,7 +236,7 @@ def test_psi_and_M_closed_form_vs_quad_over_y(beta):
 
 def test_separable_mobility_is_inverse_I0_squared():
     for beta, delta in [(0.5, 1.0), (2.0, 1.0), (7.0, 0.6)]:
-        pot = TwoScalePotential("quadratic", "separable", delta=delta)
+        pot = tsp("quadratic+separable", delta=delta)
         x = np.linspace(-3, 3, 7)
         # eq. (4.1): M = 1/(I0(beta delta) I0(-beta delta)); scipy.special.i0 is independent of
         # our i0e-based logs; both accurate to a few ulp => 1e-13 relative
@@ -234,7 +246,7 @@ def test_separable_mobility_is_inverse_I0_squared():
 
 def test_large_beta_no_overflow():
     beta = 100.0
-    pot = case(4, eps=0.01)
+    pot = tsp(4)
     x = np.linspace(-6, 6, 1201)
     # beta A up to 1250 at |x| = a: I0 overflows double there, ln I0 must not
     lm = hom.log_mean_exp_y(pot, x, -beta)
@@ -247,9 +259,9 @@ def test_large_beta_no_overflow():
     assert abs(hom.log_mean_exp_y(pot, 5.0, -beta, method="quadrature") - hom.log_i0(z)) < 1e-9 * z
     assert np.all(np.isfinite(hom.mobility(pot, x, beta))) and np.all(hom.mobility(pot, x, beta) >= 0)
     m = np.linspace(-2, 2, 21)
-    for prob in [MeanFieldProblem(pot, 5.0), MeanFieldProblem(case(2, eps=0.01), 0.5),
-                 MeanFieldProblem(pot, 0.5, homogenized=True),
-                 MeanFieldProblem(pot, 0.5, homogenized=True, psi_sign="flipped")]:
+    for prob in [MeanFieldProblem(pot, 5.0, Full(0.01)), MeanFieldProblem(tsp(2), 0.5, Full(0.01)),
+                 MeanFieldProblem(pot, 0.5, Homogenized()),
+                 MeanFieldProblem(pot, 0.5, Homogenized("flipped"))]:
         r = prob.R(m, beta)  # RuntimeWarnings (overflow) are errors in this test suite
         assert np.all(np.isfinite(r)) and np.all(np.abs(r) < 3)
         assert np.all(np.isfinite(prob.dR_dm(m, beta)))
@@ -265,10 +277,10 @@ def test_large_beta_no_overflow():
 @pytest.mark.parametrize("n,eps,theta,beta", [(1, 0.1, 5.0, 8.0), (2, 0.1, 5.0, 6.0), (3, 0.1, 5.0, 5.0),
                                              (4, 0.05, 0.5, 10.0)])
 def test_finite_eps_R_vs_quad(n, eps, theta, beta):
-    pot = case(n, eps=eps)
-    prob = MeanFieldProblem(pot, theta)
+    pot = tsp(n)
+    prob = MeanFieldProblem(pot, theta, Full(eps))
     for m in (0.0, 0.35, -1.1):
-        mu, var, lz = quad_moments(pot.value, beta, theta, m, x_max=7.0, points=[-5.0, 5.0])
+        mu, var, lz = quad_moments(lambda x: pot.value(x, eps), beta, theta, m, x_max=7.0, points=[-5.0, 5.0])
         # quad epsrel 1e-12 over ~20-40 periods; our lattice has 64 nodes/period: aliasing
         # ~exp(-64^2/(2 beta max A)) < 1e-12 where the density lives. 1e-9 covers both.
         assert abs(prob.R(m, beta) - mu) < 1e-9
@@ -277,9 +289,9 @@ def test_finite_eps_R_vs_quad(n, eps, theta, beta):
 
 
 def test_grid_resolution_breakpoints_and_domain():
-    prob = MeanFieldProblem(case(4, eps=0.05), 5.0)
-    fine = MeanFieldProblem(case(4, eps=0.05), 5.0, grid=GridSpec(points_per_period=128, dx=0.005, tail=60.0))
-    fixed = MeanFieldProblem(case(4, eps=0.05), 5.0, grid=GridSpec(x_max=6.0))
+    prob = MeanFieldProblem(tsp(4), 5.0, Full(0.05))
+    fine = MeanFieldProblem(tsp(4), 5.0, Full(0.05), grid=GridSpec(points_per_period=128, dx=0.005, tail=60.0))
+    fixed = MeanFieldProblem(tsp(4), 5.0, Full(0.05), grid=GridSpec(x_max=6.0))
     m = np.linspace(-1.5, 1.5, 13)
     # doubling the resolution and widening the tail changes nothing beyond the aliasing bound
     # exp(-64^2/(2 beta A)) ~ 1e-14 (beta A <~ 150 where the density lives) and the e^-40 tail
@@ -293,9 +305,9 @@ def test_grid_resolution_breakpoints_and_domain():
         assert near.size == 2 and near[0] < b < near[1]
     # a fixed [-6, 6] is too small for the quadratic case at beta = 0.1 (Var = 1/0.6): the
     # automatic domain is not, Var exact to rounding
-    quad = TwoScalePotential("quadratic", "none")
-    auto = MeanFieldProblem(quad, 5.0).variance(0.0, 0.1)
-    short = MeanFieldProblem(quad, 5.0, grid=GridSpec(x_max=6.0)).variance(0.0, 0.1)
+    quad = tsp("quadratic+none")
+    auto = MeanFieldProblem(quad, 5.0, FULL).variance(0.0, 0.1)
+    short = MeanFieldProblem(quad, 5.0, FULL, grid=GridSpec(x_max=6.0)).variance(0.0, 0.1)
     assert abs(auto - 1 / 0.6) < 1e-12 and abs(short - 1 / 0.6) > 1e-4
 
 
@@ -305,11 +317,11 @@ def test_eps_to_zero_limit_is_printed_psi_homogenization():
     to the homogenized beta_C; the flipped sign is not the limit."""
     theta, beta = 0.5, 10.0
     m = np.linspace(-1.5, 1.5, 31)
-    r_hom = MeanFieldProblem(case(4), theta, homogenized=True).R(m, beta)
-    r_flip = MeanFieldProblem(case(4), theta, homogenized=True, psi_sign="flipped").R(m, beta)
+    r_hom = MeanFieldProblem(tsp(4), theta, Homogenized()).R(m, beta)
+    r_flip = MeanFieldProblem(tsp(4), theta, Homogenized("flipped")).R(m, beta)
     errs = []
     for eps in (0.1, 0.05, 0.02, 0.01):
-        r = MeanFieldProblem(case(4, eps=eps), theta).R(m, beta)
+        r = MeanFieldProblem(tsp(4), theta, Full(eps)).R(m, beta)
         errs.append(np.max(np.abs(r - r_hom)))
         assert np.max(np.abs(r - r_flip)) > 0.1
     # the oscillatory remainder is a Fourier transform of a smooth density at frequency 1/eps:
@@ -319,8 +331,8 @@ def test_eps_to_zero_limit_is_printed_psi_homogenization():
     assert errs[0] > 1e-2 and errs[-1] < 1e-10
     # critical beta: homogenized (printed) vs eps = 0.02; both brentq'd to 1e-10, the two
     # critical functions agree to ~1e-8 at eps = 0.02 => betas agree to 1e-6
-    bc_hom = critical_betas(case(4), theta, (0.5, 20.0), homogenized=True)
-    bc_eps = critical_betas(case(4, eps=0.02), theta, (0.5, 20.0))
+    bc_hom = critical_betas(tsp(4), theta, (0.5, 20.0), Homogenized())
+    bc_eps = critical_betas(tsp(4), theta, (0.5, 20.0), Full(0.02))
     assert bc_hom.shape == bc_eps.shape == (1,)
     assert abs(bc_eps[0] - bc_hom[0]) < 1e-6
 
@@ -328,11 +340,11 @@ def test_eps_to_zero_limit_is_printed_psi_homogenization():
 def test_critical_betas_several_roots_and_independent_variance():
     # case 4 with delta = 2, eps = 0.5, theta = 5: beta theta Var_0 - 1 changes sign twice in
     # [0.05, 100] (the m = 0 state loses and regains stability; found by scanning, not assumed)
-    pot = case(4, eps=0.5, delta=2.0)
-    roots = critical_betas(pot, 5.0, (0.05, 100.0), n_scan=300)
+    pot = tsp(4, delta=2.0)
+    roots = critical_betas(pot, 5.0, (0.05, 100.0), Full(0.5), n_scan=300)
     assert roots.size == 2 and roots[1] > 2 * roots[0]
     for b in roots:
-        _, var, _ = quad_moments(pot.value, b, 5.0, 0.0, x_max=8.0, points=[-5.0, 5.0])
+        _, var, _ = quad_moments(lambda x: pot.value(x, 0.5), b, 5.0, 0.0, x_max=8.0, points=[-5.0, 5.0])
         # brentq to 1e-10 in beta; Var from quad to ~1e-12; d(beta theta Var)/d beta = O(1-10)
         assert abs(b * 5.0 * var - 1.0) < 1e-8
 
@@ -345,9 +357,9 @@ def test_critical_betas_several_roots_and_independent_variance():
 @pytest.mark.parametrize("n", CASES)
 def test_derivatives_vs_finite_differences(n):
     m = np.array([-0.9, 0.0, 0.25, 1.3])
-    for prob, beta in [(MeanFieldProblem(case(n, eps=0.1), 5.0), 3.0),
-                       (MeanFieldProblem(case(n), 0.5, homogenized=True), 6.0),
-                       (MeanFieldProblem(case(n), 0.5, homogenized=True, psi_sign="flipped"), 6.0)]:
+    for prob, beta in [(MeanFieldProblem(tsp(n), 5.0, Full(0.1)), 3.0),
+                       (MeanFieldProblem(tsp(n), 0.5, Homogenized()), 6.0),
+                       (MeanFieldProblem(tsp(n), 0.5, Homogenized("flipped")), 6.0)]:
         h = 1e-4
         fd_m = (prob.R(m + h, beta) - prob.R(m - h, beta)) / (2 * h)
         hb = 1e-4 * beta
@@ -360,7 +372,7 @@ def test_derivatives_vs_finite_differences(n):
         np.testing.assert_allclose(j_b, fd_b, rtol=1e-6, atol=1e-7)
         np.testing.assert_allclose(prob.residual(m, beta), R_fn(m, beta, prob) - m, rtol=0, atol=0)
     # broadcasting over (m, beta) pairs equals pointwise evaluation
-    prob = MeanFieldProblem(case(n, eps=0.1), 5.0)
+    prob = MeanFieldProblem(tsp(n), 5.0, Full(0.1))
     b = np.array([1.0, 2.0, 2.0, 9.0])
     np.testing.assert_allclose(prob.R(m, b), [prob.R(mi, bi) for mi, bi in zip(m, b)], rtol=0, atol=1e-15)
 
@@ -372,7 +384,7 @@ def test_derivatives_vs_finite_differences(n):
 
 @pytest.mark.parametrize("theta,beta", [(1.0, 1.0), (5.0, 4.0), (0.5, 100.0)])
 def test_free_energy_gaussian_closed_form(theta, beta):
-    prob = MeanFieldProblem(TwoScalePotential("quadratic", "none"), theta)
+    prob = MeanFieldProblem(tsp("quadratic+none"), theta, FULL)
     m = np.array([-1.0, 0.0, 0.3, 2.0])  # includes non-self-consistent m
     mu = theta * m / (1 + theta)
     s2 = 1 / (beta * (1 + theta))
@@ -383,7 +395,7 @@ def test_free_energy_gaussian_closed_form(theta, beta):
 
 
 def test_density_and_free_energy_by_direct_quadrature():
-    prob = MeanFieldProblem(case(4, eps=0.1), 5.0)
+    prob = MeanFieldProblem(tsp(4), 5.0, Full(0.1))
     beta, m = 8.0, 0.6
     d = stationary_density(m, beta, prob)
     # normalisation and first moment of the returned density (same nodes/weights: rounding only)
@@ -393,7 +405,7 @@ def test_density_and_free_energy_by_direct_quadrature():
     p = d.p
     mask = p > 0
     ent = np.sum((d.w * p * np.log(np.where(mask, p, 1.0)))[mask]) / beta
-    pot = np.sum(d.w * p * prob.potential.value(d.x))
+    pot = np.sum(d.w * p * prob.potential.value(d.x, 0.1))
     mu = np.sum(d.w * d.x * p)
     var = np.sum(d.w * (d.x - mu) ** 2 * p)
     direct = ent + pot + 0.5 * 5.0 * var
@@ -402,9 +414,9 @@ def test_density_and_free_energy_by_direct_quadrature():
     lz = prob.moments(m, beta).log_z
     assert abs(prob.free_energy(m, beta) - (-lz / beta + 5.0 * m * mu - 2.5 * mu**2)) < 1e-11
     # homogenized free energy uses V0 + psi
-    ph = MeanFieldProblem(case(4), 5.0, homogenized=True)
+    ph = MeanFieldProblem(tsp(4), 5.0, Homogenized())
     dh = ph.stationary_density(m, beta)
-    w_h = hom.homogenized_potential(case(4), dh.x, beta)
+    w_h = hom.homogenized_potential(tsp(4), dh.x, beta)
     ent_h = np.sum(dh.w * dh.p * np.log(dh.p)) / beta
     mu_h = np.sum(dh.w * dh.x * dh.p)
     direct_h = ent_h + np.sum(dh.w * dh.p * w_h) + 2.5 * np.sum(dh.w * (dh.x - mu_h) ** 2 * dh.p)
@@ -412,11 +424,11 @@ def test_density_and_free_energy_by_direct_quadrature():
 
 
 def test_user_amplitude_fluctuation_gets_closed_forms():
-    # A(x) = delta exp(-x^2): registered once, psi/M closed forms agree with the y-quadrature
-    register_amplitude_v1("test_gauss_amp", lambda x, delta=1.0, **_: delta * np.exp(-np.asarray(x) ** 2),
-                          lambda x, delta=1.0, **_: -2 * np.asarray(x) * delta * np.exp(-np.asarray(x) ** 2),
-                          overwrite=True)
-    pot = TwoScalePotential("bistable", "test_gauss_amp", delta=2.0, eps=0.05)
+    # A(x) = delta exp(-x^2) as an object: psi/M closed forms agree with the y-quadrature
+    amplitude = AmplitudeV1(lambda x, delta=1.0, **_: delta * np.exp(-np.asarray(x) ** 2),
+                            lambda x, delta=1.0, **_: -2 * np.asarray(x) * delta * np.exp(-np.asarray(x) ** 2),
+                            name="gauss_amp")
+    pot = Potential(V0_TABLE["bistable"], amplitude).with_parameters(delta=2.0)
     x = np.linspace(-3, 3, 13)
     np.testing.assert_allclose(hom.psi(pot, x, 4.0), hom.psi(pot, x, 4.0, method="quadrature"), rtol=0, atol=1e-13)
     # a general (not A(x) cos y) fluctuation goes through the y-quadrature path; the homogenized R
@@ -431,10 +443,9 @@ def test_user_amplitude_fluctuation_gets_closed_forms():
     def v1_dy(x, y, delta=1.0, **_):
         return delta * (-np.sin(y) - np.tanh(x) * np.sin(2 * y)) / (1 + x**2)
 
-    register_v1("test_general", v1, v1_dx, v1_dy, symmetric=False, overwrite=True)
-    gen = TwoScalePotential("bistable", "test_general", delta=1.5)
+    gen = Potential(V0_TABLE["bistable"], V1(v1, v1_dx, v1_dy, name="general")).with_parameters(delta=1.5)
     beta, theta, m = 3.0, 2.0, 0.2
-    prob = MeanFieldProblem(gen, theta, homogenized=True)
+    prob = MeanFieldProblem(gen, theta, Homogenized())
 
     def dens(x):  # exp(-beta(V0 + theta(x^2/2 - m x))) <exp(-beta V1(x, .))>_y
         return np.exp(-beta * (gen.v0_value(x) + theta * (0.5 * x * x - m * x))) * _quad_y_mean(
@@ -480,7 +491,7 @@ def test_resolution_estimate_vs_refined_lattice(beta, raw_rp, lo, hi):
     # case 1, eps = 0.1, default grid (64 points per period): the raw R' errors grow like
     # exp(-N^2/(2 beta A)) (3e-14, 2e-7, 0.05, 4.2); the estimate must bound the measured error
     # (ratio >= lo) and not exceed it by more than 30x (faithful; measured ratios 1.2, 3.4, 1.8)
-    prob = MeanFieldProblem(case(1, eps=0.1), 5.0)
+    prob = MeanFieldProblem(tsp(1), 5.0, Full(0.1))
     est = prob.resolution_error(beta, m_abs=2.0)
     measured, d_rp = _measured_lattice_error(prob, beta, 2.0)
     assert d_rp == pytest.approx(raw_rp, rel=0.05)
@@ -491,10 +502,10 @@ def test_resolution_estimate_vs_refined_lattice(beta, raw_rp, lo, hi):
 
 
 @pytest.mark.parametrize("prob,beta,m_abs", [
-    (MeanFieldProblem(case(2, eps=0.1), 5.0), 50.0, 3.0),  # the paper's Fig 7b corner (passes the guard)
-    (MeanFieldProblem(case(4, eps=0.01), 5.0), 300.0, 2.0),
-    (MeanFieldProblem(case(4), 5.0, homogenized=True), 2000.0, 2.0),
-    (MeanFieldProblem(TwoScalePotential("bistable", "none"), 5.0), 3000.0, 2.0),
+    (MeanFieldProblem(tsp(2), 5.0, Full(0.1)), 50.0, 3.0),  # the paper's Fig 7b corner (passes the guard)
+    (MeanFieldProblem(tsp(4), 5.0, Full(0.01)), 300.0, 2.0),
+    (MeanFieldProblem(tsp(4), 5.0, Homogenized()), 2000.0, 2.0),
+    (MeanFieldProblem(tsp("bistable+none"), 5.0, FULL), 3000.0, 2.0),
 ])
 def test_resolution_estimate_other_cases(prob, beta, m_abs):
     # fast wells with x-dependent amplitude, eps = 0.01, a homogenized and a slow-only problem near
@@ -505,7 +516,7 @@ def test_resolution_estimate_other_cases(prob, beta, m_abs):
 
 
 def test_resolution_estimate_general_fluctuation_path():
-    # a V1 registered without its amplitude goes through the sampled (spectral) curvature bound;
+    # a general V1 (not declared A(x) cos y) goes through the sampled (spectral) curvature bound;
     # for A(x) cos y it must reproduce the closed-form bound: exactly (to rounding) when A is
     # constant, and at least it (the mixed term is then bounded with sup |sin y| = 1) when A depends
     # on x (here the two coincide to rounding: the slow force makes the well-bottom bound no tighter)
@@ -515,16 +526,18 @@ def test_resolution_estimate_general_fluctuation_path():
     def amp_dx(x, delta=1.0, **_):
         return delta * 0.5 * np.asarray(x)
 
-    register_amplitude_v1("test_amp_closed", amp, amp_dx, overwrite=True)
-    register_v1("test_amp_general", lambda x, y, **p: amp(x, **p) * np.cos(y), lambda x, y, **p: amp_dx(x, **p) * np.cos(y),
-                lambda x, y, **p: -amp(x, **p) * np.sin(y), overwrite=True)
-    register_v1("test_cos_general", lambda x, y, delta=1.0, **_: delta * np.cos(y) + 0.0 * x,
-                lambda x, y, **_: 0.0 * (x + y), lambda x, y, delta=1.0, **_: -delta * np.sin(y) + 0.0 * x,
-                overwrite=True)
-    sep_closed = MeanFieldProblem(case(1, eps=0.1), 5.0)
-    sep_general = MeanFieldProblem(TwoScalePotential("quadratic", "test_cos_general", eps=0.1), 5.0)
-    closed = MeanFieldProblem(TwoScalePotential("quadratic", "test_amp_closed", eps=0.1), 5.0)
-    general = MeanFieldProblem(TwoScalePotential("quadratic", "test_amp_general", eps=0.1), 5.0)
+    amp_closed = AmplitudeV1(amp, amp_dx, name="amp_closed")
+    amp_general = V1(lambda x, y, **p: amp(x, **p) * np.cos(y), lambda x, y, **p: amp_dx(x, **p) * np.cos(y),
+                     lambda x, y, **p: -amp(x, **p) * np.sin(y), name="amp_general")
+    cos_general = V1(lambda x, y, delta=1.0, **_: delta * np.cos(y) + 0.0 * x,
+                     lambda x, y, **_: 0.0 * (x + y), lambda x, y, delta=1.0, **_: -delta * np.sin(y) + 0.0 * x,
+                     name="cos_general")
+
+    def problem(v1):
+        return MeanFieldProblem(Potential(V0_TABLE["quadratic"], v1).with_parameters(), 5.0, FULL)
+
+    sep_closed = MeanFieldProblem(tsp(1), 5.0, Full(0.1))
+    sep_general, closed, general = problem(cos_general), problem(amp_closed), problem(amp_general)
     for beta in (100.0, 300.0):
         assert sep_general.resolution_error(beta, 2.0) == pytest.approx(sep_closed.resolution_error(beta, 2.0), rel=1e-10)
         e_closed, e_general = closed.resolution_error(beta, 2.0), general.resolution_error(beta, 2.0)
@@ -532,7 +545,7 @@ def test_resolution_estimate_general_fluctuation_path():
 
 
 def test_check_resolution_message_and_remedy():
-    prob = MeanFieldProblem(case(1, eps=0.1), 5.0)
+    prob = MeanFieldProblem(tsp(1), 5.0, Full(0.1))
     with pytest.raises(QuadratureResolutionError) as info:
         prob.check_resolution(1e4, m_abs=2.0, what="R-map")
     msg = str(info.value)
@@ -542,7 +555,7 @@ def test_check_resolution_message_and_remedy():
         assert part in msg
     est = float(re.search(r"estimated error of R, R' ([0-9.e+-]+)", msg).group(1))
     assert est == pytest.approx(prob.resolution_error(1e4, 2.0), rel=0.05) and est > 1
-    n = int(re.search(r"set meanfield\.grid\.points_per_period >= (\d+)", msg).group(1))
+    n = int(re.search(r"set grid\.points_per_period >= (\d+)", msg).group(1))
     # the remedy brings the estimate below the tolerance (the search aims at tolerance/2 with the
     # default lattice's weights), and is not over-refined: half of it does not resolve
     fixed = prob.replace(grid=GridSpec(points_per_period=n))
@@ -554,15 +567,15 @@ def test_check_resolution_message_and_remedy():
     assert prob.check_resolution(200.0, 2.0) == prob.resolution_error(200.0, 2.0) > 1e-6
     with pytest.raises(QuadratureResolutionError, match="beta = 1000,"):
         prob.check_resolution([45.0, 1000.0, 100.0], 2.0)
-    hom_prob = MeanFieldProblem(case(4), 5.0, homogenized=True)
-    with pytest.raises(QuadratureResolutionError, match=r"homogenized .*\n.*set meanfield\.grid\.dx <= "):
+    hom_prob = MeanFieldProblem(tsp(4), 5.0, Homogenized())
+    with pytest.raises(QuadratureResolutionError, match=r"homogenized .*\n.*set grid\.dx <= "):
         hom_prob.check_resolution(1e8, 3.0)
     with pytest.raises(ValueError):
         GridSpec(tolerance=0.0)
 
 
 def test_stationary_states_beta_1e4_case1_raise_or_correct():
-    prob = MeanFieldProblem(case(1, eps=0.1), 5.0)
+    prob = MeanFieldProblem(tsp(1), 5.0, Full(0.1))
     # beta A = 1e4 with 64 points per period: q = 64^2/(2e4) = 0.2, the fast wells are unresolved
     with pytest.raises(QuadratureResolutionError, match="stationary_states") as info:
         prob.stationary_states(1e4)
@@ -579,7 +592,7 @@ def test_stationary_states_beta_1e4_case1_raise_or_correct():
 
 
 def test_stationary_states_beta_1e8_homogenized_raise_or_correct():
-    prob = MeanFieldProblem(case(4), 5.0, homogenized=True)
+    prob = MeanFieldProblem(tsp(4), 5.0, Homogenized())
     # the Gibbs wells (sigma ~ 4e-5) are far narrower than dx = 0.01: without the guard the
     # lattice sees a staircase R(m) and reports five "stable" states, four of them spurious
     unguarded = prob.replace(grid=GridSpec(tolerance=float("inf"))).stationary_states(1e8)
@@ -596,7 +609,7 @@ def test_stationary_states_beta_1e8_homogenized_raise_or_correct():
 
 
 def test_stationary_states_roots_confirmed_on_a_finer_lattice(monkeypatch):
-    prob = MeanFieldProblem(case(1, eps=0.1), 5.0)
+    prob = MeanFieldProblem(tsp(1), 5.0, Full(0.1))
     # where the estimate is not negligible (> tolerance * 1e-3) the roots are re-checked on a lattice
     # of half the spacing; at beta = 200 (estimate 3e-4) they pass, and agree with a 16x lattice
     assert 1e-6 < prob.resolution_error(200.0, 3.0) < 1e-3
@@ -612,19 +625,19 @@ def test_stationary_states_roots_confirmed_on_a_finer_lattice(monkeypatch):
 
 
 def test_critical_betas_guarded_at_the_top_of_the_range():
-    pot = case(1, eps=0.1)
+    pot = tsp(1)
     with pytest.raises(QuadratureResolutionError, match="critical_betas"):
-        critical_betas(pot, 5.0, (0.1, 1e4))
+        critical_betas(pot, 5.0, (0.1, 1e4), FULL)
     # the unguarded scan over the same range: its values above beta ~ 230 are not to be trusted
-    roots = critical_betas(pot, 5.0, (0.1, 200.0))
+    roots = critical_betas(pot, 5.0, (0.1, 200.0), FULL)
     # below beta = 200 nothing changes: brentq'd to 1e-10 on the default lattice (estimate 1e-4 at
     # m = 0, beta = 200) vs the same scan on a lattice 4x finer, to 1e-8 relative
-    fine = critical_betas(pot, 5.0, (0.1, 200.0), grid=GridSpec(points_per_period=256, dx=0.0025))
+    fine = critical_betas(pot, 5.0, (0.1, 200.0), FULL, grid=GridSpec(points_per_period=256, dx=0.0025))
     np.testing.assert_allclose(roots, fine, rtol=1e-8)
 
 
 def test_scan_roots_end_points_and_exact_zeros_once():
-    prob = MeanFieldProblem(case(1, eps=0.1), 5.0)
+    prob = MeanFieldProblem(tsp(1), 5.0, Full(0.1))
     # m = 0 is a root by symmetry (R odd); at beta = 45 it is unstable (R'(0) > 1), so on (0, 4) the
     # residual is positive on both sides of the first scan interval: no sign change to see it
     assert prob.dR_dm(0.0, 45.0) > 1
@@ -671,12 +684,7 @@ PAPER_SETTINGS = (
 
 
 def _paper_problem(name, eps, theta, psi_sign):
-    if isinstance(name, int):
-        pot = case(name, eps=eps or 1.0)
-    else:
-        v0, _, v1 = name.partition("+")
-        pot = TwoScalePotential(v0, v1, eps=eps or 1.0)
-    return MeanFieldProblem(pot, theta, homogenized=eps == 0.0, psi_sign=psi_sign)
+    return MeanFieldProblem(tsp(name), theta, Homogenized(psi_sign) if eps == 0.0 else Full(eps))
 
 
 def test_paper_settings_pass_the_guard():
@@ -690,7 +698,7 @@ def test_paper_settings_pass_the_guard():
         # (4.5e-7 for case 2 at |m| <= 3, measured 6.6e-9; others below rounding, so 1e-12), and
         # R(m) = m to brentq's xtol 1e-12 times |R' - 1| <= 20
         for n, beta, count in [(1, 45.0, 6), (2, 29.0, 11), (3, 20.0, 6), (4, 8.0, 4)]:
-            prob = MeanFieldProblem(case(n, eps=0.1), 5.0)
+            prob = MeanFieldProblem(tsp(n), 5.0, Full(0.1))
             states = prob.stationary_states(beta, (0.0, 3.0))
             m = np.array([s.m for s in states])
             assert m.size == count and m[0] == 0.0
@@ -699,4 +707,4 @@ def test_paper_settings_pass_the_guard():
             assert np.max(np.abs(prob.R(m, beta) - m)) < 2e-11
         # the Fig-10 grid's finest eps, through critical_betas (guarded at beta = 60)
         for n in (1, 3, 4):
-            critical_betas(case(n, eps=0.01), 5.0, (0.05, 60.0))
+            critical_betas(tsp(n), 5.0, (0.05, 60.0), Full(0.01))

@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from mfsweep.cbo.bilevel import MSCBOParams
-from mfsweep.cbo.objectives import TABLE1_SPECS, Objective, bilevel_problem
-from mfsweep.cbo.testfunctions import ackley, levy, rastrigin
+from mfsweep.cbo import bilevel
+from mfsweep.cbo.functions import ackley, levy, rastrigin
+from mfsweep.cbo.objectives import Objective
+from mfsweep.cbo.problems import TABLE1_SPECS, bilevel_problem
 
 EPS = np.finfo(float).eps
 
@@ -106,7 +107,7 @@ def test_non_numeric_coefficient_names_the_key(bad):
 @pytest.mark.parametrize("spec, key", [
     ({"terms": [{"fn": "sphere", "x": 1.0}], "xy": "2"}, r"\.F\.xy"),
     ({"terms": [{"fn": "sphere", "x": 1.0, "scale": 2.0}]}, r"\.F\.terms\[0\]: unknown keys \['scale'\]"),
-    ({"terms": [{"fn": "sphere"}]}, r"\.F\.terms\[0\]: a term needs a nonzero 'x' or 'y'"),
+    ({"terms": [{"fn": "sphere"}]}, r"\.F\.terms\[0\]: a term needs one or two nonzero coefficients among"),
     ({"terms": [{"fn": "sphere", "x": 1.0}], "extra": 1}, r"\.F: unknown keys \['extra'\]"),
     ([1, 2], r"\.F: expected a mapping"),
 ])
@@ -148,9 +149,9 @@ def test_as_array_layout_for_kernels():
     obj = Objective.from_spec({"terms": [{"fn": "levy", "coef": 2.0, "x": 1.0, "y": -3.0, "shift": 0.5},
                                          {"fn": "rastrigin", "y": 1.0}]}, "k")
     expected = np.array([[3.0, 2.0, 1.0, -3.0, 0.5], [2.0, 1.0, 0.0, 1.0, 0.0]])
-    assert obj.as_array().dtype == np.float64
-    assert np.array_equal(obj.as_array(), expected)
-    assert Objective((), 1.0).as_array().shape == (0, 5)
+    assert obj.as_bilevel_array().dtype == np.float64
+    assert np.array_equal(obj.as_bilevel_array(), expected)
+    assert Objective((), 1.0).as_bilevel_array().shape == (0, 5)
 
 
 @pytest.mark.parametrize("name, F, G", [
@@ -174,12 +175,12 @@ def test_describe_custom_coefficients():
 
 
 # --------------------------------------------------------------------------------------
-# MSCBOParams: eq. (5.5) defaults and validation
+# bilevel.Params: eq. (5.5) defaults and validation
 # --------------------------------------------------------------------------------------
 
 
 def test_params_defaults_are_eq_5_5():
-    p = MSCBOParams()
+    p = bilevel.Params()
     expected = dict(N=100, M=25, dim=10, alpha=1e15, beta=1e15, T_x=50.0, T_y=0.5, dt=0.1, dtau=0.1,
                     lambda1=1.0, lambda2=1.0, sigma1=2.0, sigma2=2.0, gamma=0.75, delta1=1e-5, delta2=1e-5,
                     R1=10.0, R2=10.0, c=1.0, init_low=-1.0, init_high=3.0,  # rho_0 = mu_0 = U[-1, 3]^d
@@ -189,10 +190,10 @@ def test_params_defaults_are_eq_5_5():
 
 def test_loop_counts():
     # T_x / dt = 500, T_y / dtau = 5; the printed "while t <= T" adds one iteration to each.
-    assert MSCBOParams().loop_counts() == (501, 6)
-    assert MSCBOParams(loop_bound="exclusive").loop_counts() == (500, 5)
-    assert MSCBOParams(T_x=0.5, T_y=0.3, loop_bound="exclusive").loop_counts() == (5, 3)
-    counts = MSCBOParams().loop_counts()
+    assert bilevel.Params().loop_counts() == (501, 6)
+    assert bilevel.Params(loop_bound="exclusive").loop_counts() == (500, 5)
+    assert bilevel.Params(T_x=0.5, T_y=0.3, loop_bound="exclusive").loop_counts() == (5, 3)
+    counts = bilevel.Params().loop_counts()
     assert all(type(n) is int for n in counts)
 
 
@@ -215,33 +216,33 @@ def test_loop_counts():
 ])
 def test_params_bad_values_name_the_key(key, value, match):
     with pytest.raises(ValueError, match=match):
-        MSCBOParams(**{key: value})
+        bilevel.Params(**{key: value})
 
 
 def test_params_horizon_not_a_multiple_of_the_step():
     with pytest.raises(ValueError, match=r"^T_x: 50\.05 is not a whole number of steps dt = 0\.1"):
-        MSCBOParams(T_x=50.05)  # rejected at construction, not only when the loops are counted
+        bilevel.Params(T_x=50.05)  # rejected at construction, not only when the loops are counted
     with pytest.raises(ValueError, match=r"^T_y"):
-        MSCBOParams(T_y=0.5, dtau=0.3)
+        bilevel.Params(T_y=0.5, dtau=0.3)
     # 0.3 / 0.1 = 2.9999999999999996 in float: still exactly 3 steps, not an error.
-    assert MSCBOParams(T_y=0.3, loop_bound="exclusive").loop_counts()[1] == 3
+    assert bilevel.Params(T_y=0.3, loop_bound="exclusive").loop_counts()[1] == 3
 
 
 def test_params_from_mapping():
-    p = MSCBOParams.from_mapping({"N": 12, "alpha": 5.0, "pairing": "own"}, "here")
+    p = bilevel.Params.from_mapping({"N": 12, "alpha": 5.0, "pairing": "own"}, "here")
     assert (p.N, p.alpha, p.pairing, p.M) == (12, 5.0, "own", 25)
     with pytest.raises(ValueError) as err:
-        MSCBOParams.from_mapping({"N": 12, "lambda": 1.0}, "a.b")
+        bilevel.Params.from_mapping({"N": 12, "lambda": 1.0}, "a.b")
     message = str(err.value)
     assert message.startswith("a.b: unknown key 'lambda'; allowed: N, M, dim,")
     assert all(k in message for k in ("alpha", "lambda1", "pairing", "loop_bound"))
     with pytest.raises(ValueError, match=r"^a\.b\.sigma1: must be >= 0, got -1\.0$"):
-        MSCBOParams.from_mapping({"sigma1": -1.0}, "a.b")  # the parameter's own error, under the config key
+        bilevel.Params.from_mapping({"sigma1": -1.0}, "a.b")  # the parameter's own error, under the config key
     with pytest.raises(ValueError, match=r"^T_x: 1\.05 is not a whole number of steps dt = 0\.1$"):
-        MSCBOParams(T_x=1.05)  # constructed directly: the message names the parameter alone
+        bilevel.Params(T_x=1.05)  # constructed directly: the message names the parameter alone
 
 
 def test_params_as_dict_round_trip():
-    p = MSCBOParams(N=7, sigma2=0.5, pairing="own")
-    assert MSCBOParams.from_mapping(p.as_dict(), "p") == p
+    p = bilevel.Params(N=7, sigma2=0.5, pairing="own")
+    assert bilevel.Params.from_mapping(p.as_dict(), "p") == p
     assert p.as_dict()["sigma2"] == 0.5

@@ -10,13 +10,29 @@ from scipy.special import i0
 from mfsweep import storage
 from mfsweep.experiments.config import load_config
 from mfsweep.experiments import particles as montecarlo
-from mfsweep.meanfield.particle_kernels import DIFFUSION, DRIFT, JIT, MILSTEIN, MOBILITY
-from mfsweep.meanfield.particles import (DriftTable, StepStabilityError, StepStabilityWarning, full_table,
-                                         homogenized_table, max_stiffness, run_particles, table_spacing)
-from mfsweep.meanfield.potentials import TwoScalePotential
-from mfsweep.meanfield.selfconsistency import GridSpec, MeanFieldProblem
+from mfsweep.meanfield import particles
+from mfsweep.meanfield.model import Full, Homogenized, potential as named
+from mfsweep.meanfield.particles.kernels import DIFFUSION, DRIFT, MILSTEIN, MOBILITY
+from mfsweep.meanfield.particles.method import StepStabilityError, StepStabilityWarning, run_particles
+from mfsweep.meanfield.particles.tables import DriftTable, drift_table, max_stiffness, table_spacing
+from mfsweep.meanfield.stationary.selfconsistency import GridSpec, MeanFieldProblem
+from mfsweep.numba_policy import FAST_OPTIONS
+from mfsweep.reports import particles_figures, particles_table
 
-OU = TwoScalePotential(v0="quadratic", v1="none")
+
+def tsp(name, delta=1.0):
+    return named(name).with_parameters(delta)
+
+
+def full_table(potential, domain, spacing, eps=0.1):
+    return drift_table(potential, Full(eps), 1.0, domain, spacing)
+
+
+def homogenized_table(potential, beta, domain, spacing, psi_sign="printed"):
+    return drift_table(potential, Homogenized(psi_sign), beta, domain, spacing)
+
+
+OU = tsp("quadratic+none")
 NO_BINS = np.array([0.0, 1.0])
 
 
@@ -51,7 +67,7 @@ def test_ou_stationary_variance_and_exact_mean_decay(theta):
 
 def test_homogenized_separable_has_constant_mobility_and_gaussian_law():
     beta, delta, theta, dt, n = 1.0, 1.0, 1.0, 0.01, 20000
-    potential = TwoScalePotential.case(1, delta=delta)
+    potential = tsp("case1", delta=delta)
     table = homogenized_table(potential, beta, (-10, 10), 1e-3)
     mobility = 1.0 / i0(beta * delta) ** 2
     np.testing.assert_allclose(table.values[1], mobility, rtol=1e-13)
@@ -75,7 +91,7 @@ def _sinh_sde_error(dt, milstein, n=4000, horizon=1.0, seed=3):
     """
     x = np.linspace(-60.0, 60.0, 120001)
     b = np.sqrt(1.0 + x * x)
-    table = DriftTable(np.stack([0.5 * x, np.ones_like(x), b, 0.5 * x * milstein]), -60.0, 1e-3, homogenized=True)
+    table = DriftTable(np.stack([0.5 * x, np.ones_like(x), b, 0.5 * x * milstein]), -60.0, 1e-3, Homogenized())
     steps = int(round(horizon / dt))
     out = run_particles(table, np.zeros(n), np.random.default_rng(seed), theta=0.0, beta=1.0, dt=dt, n_steps=steps,
                         snapshot_steps=[steps])
@@ -93,8 +109,8 @@ def test_milstein_has_strong_order_one_and_euler_maruyama_one_half():
 
 
 def test_drift_table_interpolation_error_within_bound():
-    potential = TwoScalePotential.case(4, eps=0.1)
-    h = table_spacing(0.1, False, 1024, 1e-3)
+    potential = tsp("case4")
+    h = table_spacing(Full(0.1), 1024, 1e-3)
     table = full_table(potential, (-4, 4), h)
     x = np.random.default_rng(4).uniform(-4, 4, 10000)
     u = (x - table.x_lo) / h
@@ -103,8 +119,8 @@ def test_drift_table_interpolation_error_within_bound():
     # linear interpolation: |error| <= h^2/8 max|f''|, max|f''| from second differences on a 10x finer grid
     # (dominated by delta x^2 sin(x/eps)/(2 eps^3): about 8000 at |x| = 4, i.e. a bound of 3.8e-4 on forces ~80)
     fine = np.linspace(-4, 4, int(80 / h) + 1)
-    curvature = np.max(np.abs(np.diff(potential.derivative(fine), 2))) / (fine[1] - fine[0]) ** 2
-    assert np.max(np.abs(interpolated + potential.derivative(x))) <= 1.01 * h * h / 8 * curvature
+    curvature = np.max(np.abs(np.diff(potential.derivative(fine, 0.1), 2))) / (fine[1] - fine[0]) ** 2
+    assert np.max(np.abs(interpolated + potential.derivative(x, 0.1))) <= 1.01 * h * h / 8 * curvature
 
 
 def _binned_stationary(problem, beta, edges):
@@ -122,11 +138,11 @@ def test_long_time_histogram_matches_stationary_density(homogenized, dt):
     the full system at dt = 0.001 (stiffness delta/eps^2 = 12.5) is ~1 % in the variance. A wrong
     noise factor sqrt(2) or a wrong psi/M gives TV > 0.1.
     """
-    potential = TwoScalePotential.case(2, eps=0.2, delta=0.5)
+    potential = tsp("case2", delta=0.5)
     beta, theta, n = 1.0, 2.0, 1000
     edges = np.linspace(-4, 4, 81)
     table = (homogenized_table(potential, beta, (-10, 10), 1e-3) if homogenized
-             else full_table(potential, (-10, 10), table_spacing(0.2, False, 1024, 1e-3)))
+             else full_table(potential, (-10, 10), table_spacing(Full(0.2), 1024, 1e-3), eps=0.2))
     steps, every = int(round(50 / dt)), int(round(0.1 / dt))
     pooled = np.zeros(edges.size - 1)
     for seed in (0, 1):
@@ -134,7 +150,7 @@ def test_long_time_histogram_matches_stationary_density(homogenized, dt):
         out = run_particles(table, rng.normal(0, 1, n), rng, theta=theta, beta=beta, dt=dt, n_steps=steps,
                             record_every=every, bins=edges, average_from=steps // 5)
         pooled += out.counts / (2 * n * len(range(steps // 5, steps + 1, every)))
-    problem = MeanFieldProblem(potential, theta, homogenized=homogenized, grid=GridSpec())
+    problem = MeanFieldProblem(potential, theta, Homogenized() if homogenized else Full(0.2), grid=GridSpec())
     assert [s.m for s in problem.stationary_states(beta)] == [0.0]
     assert 0.5 * np.abs(pooled - _binned_stationary(problem, beta, edges)).sum() < 0.025
 
@@ -169,8 +185,8 @@ def test_stores_do_not_depend_on_chunking_and_are_labelled(tmp_path):
     # the models share initial positions (common random numbers), then differ
     np.testing.assert_array_equal(arrays[0]["positions"][:, 0], arrays[1]["positions"][:, 0])
     assert not np.array_equal(arrays[0]["positions"][:, -1], arrays[1]["positions"][:, -1])
-    assert ds.sizes == {"seed": 3, "time": 5, "snapshot": 3, "particle": 50, "bin": 160, "bound": 2}
-    assert str(ds.dynamics.values) == "homogenized" and str(ds.psi_sign.values) == "printed"
+    assert ds.sizes == {"run": 3, "time": 5, "snapshot": 3, "particle": 50, "bin": 160, "bound": 2, "state": 3}
+    assert str(ds.dynamics.values) == "homogenized-printed" and str(ds.psi_sign.values) == "printed"
     assert ds.attrs["parameters"]["beta"] == 5.6 and ds.attrs["git_commit"]
     assert all("long_name" in ds[name].attrs for name in ds.variables if name not in ("bound",))
 
@@ -185,7 +201,7 @@ def test_bad_setting_is_rejected_naming_the_key(setting, key):
 # --- step stability -------------------------------------------------------------------------------
 
 
-@njit(**JIT)
+@njit(**FAST_OPTIONS)
 def _simulate_without_count(x, rng, table, x_lo, inv_h, homogenized, theta, dt, noise, n_steps, record_every,
                             snapshot_steps, bin_lo, bin_inv_width, n_bins, average_from):
     """The kernel as it was before the stability count (verbatim, same compiler flags): the reference."""
@@ -236,9 +252,9 @@ PAPER = {1: {"theta": 2.0, "beta": 8.0}, 4: {"theta": 0.5, "beta": 5.6}}  # Figs
 
 
 def _table(case, model, beta):
-    potential = TwoScalePotential.case(case, eps=EPS)
+    potential = tsp(f"case{case}")
     if model == "full":
-        return full_table(potential, (-10, 10), table_spacing(EPS, False, 1024, 1e-3))
+        return full_table(potential, (-10, 10), table_spacing(Full(EPS), 1024, 1e-3), eps=EPS)
     return homogenized_table(potential, beta, (-10, 10), 1e-3, psi_sign=model)
 
 
@@ -263,9 +279,10 @@ def test_stability_count_leaves_the_run_bit_identical(case, model, dt):
             result = (out.means, out.snapshots, out.counts, out.final)
             fraction = out.unstable_fraction
         else:
-            noise = np.sqrt(dt) if table.homogenized else np.sqrt(2.0 * dt / beta)
+            homogenized = table.dynamics.homogenized
+            noise = np.sqrt(dt) if homogenized else np.sqrt(2.0 * dt / beta)
             means, snapshots, counts, failed = _simulate_without_count(
-                x, rng, table.values, table.x_lo, 1.0 / table.spacing, table.homogenized, theta, dt, noise, steps, 10,
+                x, rng, table.values, table.x_lo, 1.0 / table.spacing, homogenized, theta, dt, noise, steps, 10,
                 np.array([0, 150, 300], dtype=np.int64), -4.0, 1.0 / (edges[1] - edges[0]), 160, 150)
             assert failed == -1
             result = (means, snapshots, counts, x)
@@ -278,7 +295,7 @@ def test_stability_count_leaves_the_run_bit_identical(case, model, dt):
 def _kinked_table(a, b):
     """Drift -a x for x < 0, -b x for x >= 0, spacing 1/16 (exact in binary): kappa = a or b, plus theta."""
     x = -20.0 + np.arange(641) / 16.0
-    return DriftTable(np.where(x < 0, -a * x, -b * x)[None, :], -20.0, 1.0 / 16.0, homogenized=False)
+    return DriftTable(np.where(x < 0, -a * x, -b * x)[None, :], -20.0, 1.0 / 16.0, Full(1.0))
 
 
 def test_unstable_count_and_early_stop_match_the_positions_visited():
@@ -377,7 +394,7 @@ def test_max_stiffness_against_exact_curvatures():
     # OU: kappa = 1 + theta on every interval; separable homogenized: g = -M x, kappa = M (1 + theta)
     assert max_stiffness(full_table(OU, (-10, 10), 1e-3), -3.0, 7.0, theta=1.5) == pytest.approx(2.5, rel=1e-9)
     mobility = 1.0 / i0(1.0) ** 2
-    table = homogenized_table(TwoScalePotential.case(1, delta=1.0), 1.0, (-10, 10), 1e-3)
+    table = homogenized_table(tsp("case1"), 1.0, (-10, 10), 1e-3)
     assert max_stiffness(table, -2.0, 2.0, theta=1.0) == pytest.approx(2 * mobility, rel=1e-9)
     # case 1 full: V'' + theta = 1 + (delta/eps^2) cos(x/eps) + theta, largest 103; the cell midpoints miss
     # the peak by <= h/2 (100 (1 - cos(h/(2 eps))) = 5e-4), the difference quotient errs by h^2/24 |V''''| = 2e-5
@@ -394,3 +411,96 @@ def test_max_stiffness_against_exact_curvatures():
     assert 2 / max_stiffness(case4, -2.0, 2.0, theta=0.5) > 0.01 > 2 / max_stiffness(case4, -4.0, 4.0, theta=0.5)
     with pytest.raises(ValueError, match="lo <= hi"):
         max_stiffness(case4, 1.0, -1.0)
+
+
+# --- the method API, stored predictions, figures and table -------------------------------------------
+
+
+def _tiny_store(tmp_path, model):
+    path = tmp_path / f"{model}.zarr"
+    montecarlo.run_store(_tiny_config(2), "tiny", model, path, threads=1)
+    return storage.open_store(path).load()
+
+
+@pytest.fixture(scope="module")
+def tiny_stores(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("tiny")
+    return [_tiny_store(tmp, model) for model in ("full", "homogenized-printed")]
+
+
+def test_library_run_with_the_store_seed_sequence_is_the_store(tiny_stores):
+    config = _tiny_config(2)
+    plan = montecarlo.plan(config, "tiny", "full")
+    ds = particles.run("case4", plan.params, runs=3, seed=plan.base(config["seed"]))
+    for name in ("mean", "positions", "histogram", "time_averaged_density", "stationary_probability", "state_m"):
+        np.testing.assert_array_equal(ds[name].values, tiny_stores[0][name].values)
+    # an int seed is keyed by the point; a chunk of runs equals the same runs of the whole
+    whole = particles.run("case4", plan.params, runs=3, seed=5)
+    part = particles.run("case4", plan.params, runs=[2], seed=5)
+    np.testing.assert_array_equal(part.positions.sel(run=2), whole.positions.sel(run=2))
+    assert not np.array_equal(whole.positions.sel(run=2), ds.positions.sel(run=2))
+
+
+def test_stored_predictions_are_those_of_the_stationary_solver(tiny_stores):
+    ds = tiny_stores[1]
+    problem = MeanFieldProblem(tsp("case4"), 0.5, Homogenized())
+    states = problem.stationary_states(5.6)
+    np.testing.assert_array_equal(ds.state_m.values, [s.m for s in states])
+    assert list(ds.state_stable.values) == [s.stable for s in states]
+    edges = np.append(ds.bin_bounds.values[:, 0], ds.bin_bounds.values[-1, 1])
+    for run in ds.run.values:
+        at = ds.sel(run=run)
+        nearest = min((s for s in states if s.stable), key=lambda s: abs(s.m - float(at.long_time_mean)))
+        assert float(at.stationary_m) == nearest.m
+        np.testing.assert_allclose(at.stationary_probability, _binned_stationary_at(problem, 5.6, edges, nearest.m),
+                                   rtol=0, atol=1e-15)
+        width = edges[1] - edges[0]
+        empirical = at.time_averaged_density.values * width
+        tv = 0.5 * (np.abs(empirical - at.stationary_probability.values).sum()
+                    + abs(empirical.sum() - at.stationary_probability.values.sum()))
+        assert float(at.tv_distance) == pytest.approx(tv, abs=1e-15)
+
+
+def _binned_stationary_at(problem, beta, edges, m):
+    density = problem.stationary_density(m, beta)
+    cdf = np.concatenate([[0.0], np.cumsum(density.w * density.p)])
+    return np.diff(np.interp(edges, np.concatenate([[density.x[0] - 1e-12], density.x]), cdf))
+
+
+def test_figures_plot_the_dataset(tiny_stores):
+    fig = particles_figures.plot_means(tiny_stores)
+    for ax, ds in zip(fig.axes, tiny_stores):
+        lines = ax.get_lines()
+        np.testing.assert_array_equal(lines[0].get_ydata(), ds["mean"].mean("run").values)
+        np.testing.assert_array_equal(lines[1].get_ydata(), ds["mean"].isel(run=0).values)
+        assert sorted(float(line.get_ydata()[0]) for line in lines[2:]) == sorted(ds.state_m.values)
+    fig = particles_figures.plot_histograms(tiny_stores)
+    rows = tiny_stores[0].sizes["snapshot"]
+    axes = np.array(fig.axes).reshape(rows, 2)
+    for column, ds in enumerate(tiny_stores):
+        width = float(ds.bin_bounds[0, 1] - ds.bin_bounds[0, 0])
+        bars = [patch.get_height() for patch in axes[0, column].patches]
+        np.testing.assert_array_equal(bars, ds.histogram.isel(run=0, snapshot=0).values)
+        np.testing.assert_array_equal(axes[-1, column].get_lines()[-1].get_ydata(),
+                                      ds.stationary_probability.isel(run=0).values / width)
+    fig = particles_figures.plot_positions(tiny_stores)
+    np.testing.assert_array_equal(fig.axes[0].get_lines()[0].get_xdata(),
+                                  tiny_stores[0].positions.isel(run=0, snapshot=0).values)
+
+
+def test_table_values(tiny_stores):
+    table = particles_table.particles_table(tiny_stores)
+    assert list(table.model) == ["full", "homogenized-printed"]
+    for row, ds in zip(table.itertuples(), tiny_stores):
+        assert row.runs == 3 and row.case == "case4" and row.theta == 0.5 and row.beta == 5.6
+        assert row.long_time_mean == float(ds.long_time_mean.mean())
+        assert row.mean_abs_long_time_mean == float(np.abs(ds.long_time_mean).mean())
+        assert row.tv_distance == float(ds.tv_distance.mean())
+        assert row.stationary_states == " ".join(f"{m:+.3f}{'' if s else '(u)'}"
+                                                 for m, s in zip(ds.state_m.values, ds.state_stable.values))
+        counts = dict(part.rsplit(": ", 1) for part in row.runs_per_state.replace(" +", "|+").replace(" -", "|-")
+                      .split("|"))
+        assert sum(map(int, counts.values())) == 3
+        assert {float(m) for m in counts} == {round(float(m), 3) for m in ds.stationary_m.values}
+    # the paper's column is matched by the kind of dynamics (full / homogenized)
+    assert list(table.paper_long_time_mean) == [-1.0, 0.0]

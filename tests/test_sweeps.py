@@ -128,3 +128,24 @@ def test_bad_entries_name_the_key(entry, message):
     with pytest.raises(spec.SweepError) as error:
         list(sweep(**entry).points())
     assert str(error.value).startswith(message)
+
+
+def test_every_library_method_is_a_sweep_method_and_cbo_sweeps_replay_the_table1_streams(tmp_path):
+    # The sweep of a real method in common mode draws run k of problem p from seed_sequence(seed,
+    # SEED_LABEL, p) + (k,): for MS-CBO bi-level those are the Table-1 streams, so a sweep over sigma1
+    # holds, at each sigma1, exactly what bilevel.run(p, Params(sigma1=...), runs=2, seed=7) gives.
+    from mfsweep.cbo import bilevel
+    from mfsweep.sweeps import methods as registry
+
+    assert all(registry.resolve(name).SEED_LABEL for name in registry.METHODS)
+    small = {"N": 6, "M": 3, "dim": 2, "T_x": 0.5}
+    entry = {"method": "cbo.bilevel", "problem": ["i", "v"], "params": small, "grid": {"sigma1": [1.0, 2.0]},
+             "runs": 2}
+    output = tmp_path / "cbo.zarr"
+    run_sweep(spec.parse("cbo", entry, registry.resolve), output, seed=7, dask_config=DASK, threads=2)
+    ds = xr.open_zarr(output).load()
+    for problem in ("i", "v"):
+        for sigma1 in (1.0, 2.0):
+            direct = bilevel.run(problem, bilevel.Params(**small, sigma1=sigma1), runs=2, seed=7)
+            for name in ("x_star", "y_star", "error"):
+                np.testing.assert_array_equal(ds[name].sel(problem=problem, sigma1=sigma1).values, direct[name].values)

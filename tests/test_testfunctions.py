@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from mfsweep.cbo.testfunctions import FUNCTION_CODES, FUNCTIONS, ackley, levy, rastrigin, sphere
+from mfsweep.cbo.functions import FUNCTION_CODES, FUNCTIONS, ackley, levy, rastrigin, sphere
 
 EPS = np.finfo(float).eps
 DIMS = (2, 3, 10)

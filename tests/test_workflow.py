@@ -89,7 +89,7 @@ def test_workflow_produces_stores_table_figures_and_report(finished_run):
     for name in ("rmaps/r.png", "diagrams/d.png", "critical.png"):
         assert (results / "figures" / "meanfield" / name).stat().st_size > 10_000
     particles = xr.open_zarr(results / "particles" / "p" / "homogenized-printed.zarr")
-    assert particles["mean"].dims == ("seed", "time") and particles.positions.dims == ("seed", "snapshot", "particle")
+    assert particles["mean"].dims == ("run", "time") and particles.positions.dims == ("run", "snapshot", "particle")
     summary = pd.read_csv(results / "tables" / "particles.csv")
     assert list(summary.model) == ["full", "homogenized-printed"] and summary.paper_long_time_mean.notna().all()
     for kind in ("positions", "histograms", "means"):
@@ -139,9 +139,10 @@ STATIONARY_JOBS = {"meanfield_rmap": 1, "meanfield_critical": 1, "meanfield_diag
     ({"cbo_bilevel": {"success_threshold": 0.3}}, CBO_BILEVEL_JOBS),
     ({"seed": 6}, {**CBO_BILEVEL_JOBS, "cbo_tables_run": 2, "cbo_tables_table": 1, "cbo_illustration": 1,
                    "particles_run": 2, "particles_figures": 1, "particles_table": 1}),
-    # the stationary solver's grid: its stores, the PDE (compared with it) and the particle reports, not the particles
+    # the stationary solver's grid: its stores, and the particle and PDE stores (which store its predictions)
     ({"meanfield": {"grid": {"dx": 0.005}}}, {**STATIONARY_JOBS, "mckean_vlasov_run": 2, "mckean_vlasov_figures": 1,
-                                              "particles_figures": 1, "particles_table": 1, "all": 1}),
+                                              "particles_run": 2, "particles_figures": 1, "particles_table": 1,
+                                              "all": 1}),
     ({"particles": {"settings": {"p": {"N": 40}}}}, {"particles_run": 2, "particles_figures": 1, "particles_table": 1,
                                                      "all": 1}),
     # execution settings change no result
@@ -159,7 +160,7 @@ def test_a_library_change_reruns_the_jobs_that_run_it(finished_run, tmp_path):
     # A copy of the package with one kernel edited (a comment: the source hash sees every byte)
     # shadows the installed one; the Snakefile then plans every job whose code imports the kernels.
     shutil.copytree(REPO / "src" / "mfsweep", tmp_path / "mfsweep", ignore=shutil.ignore_patterns("__pycache__"))
-    kernels = tmp_path / "mfsweep" / "cbo" / "kernels.py"
+    kernels = tmp_path / "mfsweep" / "cbo" / "kernels" / "common.py"
     kernels.write_text(kernels.read_text() + "\n# edited\n")
     jobs = planned(snakemake(finished_run, TINY, "-n", env={"PYTHONPATH": str(tmp_path)}))
     assert jobs == {**CBO_BILEVEL_JOBS, "cbo_tables_run": 2, "cbo_tables_table": 1, "cbo_illustration": 1}

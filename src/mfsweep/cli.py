@@ -8,11 +8,12 @@ import argparse
 import json
 import sys
 
+from mfsweep import storage
+from mfsweep.cbo.parameters import LOOP_BOUNDS, PAIRINGS, X_UPDATES
+from mfsweep.cbo.problems import REGISTRIES, describe
 from mfsweep.experiments import cbo_bilevel
-from mfsweep.reports import cbo_bilevel_table
-from mfsweep.cbo.bilevel import LOOP_BOUNDS, PAIRINGS, X_UPDATES
-from mfsweep.cbo.objectives import TABLE1_SPECS, bilevel_problem
 from mfsweep.experiments.config import ConfigError, load_config
+from mfsweep.reports import cbo_bilevel_table
 from mfsweep.scriptlog import log_to
 
 
@@ -51,17 +52,15 @@ def _run(args):
     if args.command == "check-config":
         print(json.dumps(load_config(args.config), indent=2))
     elif args.command == "problems":
-        for name in TABLE1_SPECS:
-            problem = bilevel_problem(name)
-            print(f"({name})  F = {problem.F.describe()};  G = {problem.G.describe()};  "
+        for name, problem in REGISTRIES["bilevel"].items():
+            print(f"({name})  F = {describe(problem.F)};  G = {describe(problem.G)};  "
                   f"solution x* = {problem.x_star:g}, y* = {problem.y_star:g}")
     elif args.command == "cbo-bilevel":
         log_to()
         variant = {"pairing": args.pairing, "x_update": args.x_update, "loop_bound": args.loop_bound}
         cbo_bilevel.run_store(load_config(args.config), args.problem, variant, args.output, args.threads)
     elif args.command == "cbo-bilevel-table":
-        cbo_bilevel_table.write_bilevel_table(args.store, {ext: f"{args.prefix}.{ext}" for ext in ("csv", "md", "tex", "html")})
-
+        cbo_bilevel_table.write_bilevel_table(storage.open_store(args.store).load(), {ext: f"{args.prefix}.{ext}" for ext in ("csv", "md", "tex", "html")})
 
 
 if __name__ == "__main__":

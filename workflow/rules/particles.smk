@@ -37,7 +37,6 @@ rule particles_figures:
         means=report("results/figures/particles/{setting}_means.png", caption="../report/particles.rst",
                      category=PARTICLES_CATEGORY, subcategory="{setting}", labels={"figure": "mean"}),
     params:
-        grid=lambda wildcards: jobs.encode(jobs.stationary_grid(config)),
         code=jobs.code("particles_figures"),
     log:
         "logs/particles/figures/{setting}.log",
@@ -61,7 +60,6 @@ rule particles_table:
         html=report("results/tables/particles.html", caption="../report/particles_table.rst",
                     category=PARTICLES_CATEGORY, subcategory="summary", labels={"file": "table"}),
     params:
-        grid=lambda wildcards: jobs.encode(jobs.stationary_grid(config)),
         code=jobs.code("particles_table"),
     log:
         "logs/particles/table.log",

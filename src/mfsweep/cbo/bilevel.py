@@ -1,66 +1,43 @@
-"""Multiscale CBO for bi-level problems (Herty et al. 2024, Algorithm 1): parameters and runs.
+"""Multiscale CBO for bi-level problems, Algorithm 1 of Herty et al. (2024) (MS-CBO).
 
-One run = one call of the numba kernel :func:`mfsweep.cbo.kernels.ms_cbo_bilevel` with
-its own random stream. Initial positions are drawn from that stream first
-(X ~ U[init_low, init_high]^{N x d}, then Y ~ U[...]^{N x M x d}), the kernel then
-draws all noise from it.
+    min_x F(x, y)  s.t.  y in argmin_y G(x, y)                                    (eq. 1.1)
+
+N X-particles, each with M Y-particles. Per outer step, for each particle i: the Y-particles of
+X^i move toward c v^i (v^i their consensus with weights exp(-beta G(X^i, .)), eq. 2.9) for T_y/dtau
+inner steps; after each, z' = consensus of all X^k with weights omega_alpha(X^k, v^i/c) enters the
+forward-looking average z^i (Section 3.3); then X^i moves toward z^i. Outputs: X* = consensus of X at
+mean(v)/c, Y* = (1/c) consensus of the v^k at mean(X). Truncations psi_R, D_R^delta (Section 3.1),
+Euler-Maruyama steps (Section 5.1).
+
+A run draws from its own stream: X ~ U[init_low, init_high]^{N x d}, then Y ~ U[...]^{N x M x d},
+then the kernel's noise (:mod:`mfsweep.cbo.kernels.bilevel`)::
+
+    from mfsweep.cbo import bilevel
+    ds = bilevel.run("v", runs=100, seed=20240501)            # Table 1, problem (v)
+    ds.success.mean()
 """
-
-import functools
-import time
-from dataclasses import dataclass
 
 import numpy as np
 
-from mfsweep.cbo import kernels
-from mfsweep.params import Params, whole_steps
+from mfsweep.cbo import problems, runner
+from mfsweep.cbo.kernels.bilevel import algorithm1
+from mfsweep.cbo.objectives import Objective
+from mfsweep.cbo.parameters import LOOP_BOUNDS, PAIRINGS, X_UPDATES, declare  # noqa: F401 (the variants' values)
+from mfsweep.params import Params as _Params, whole_steps
 
-PAIRINGS = ("printed", "own")
-X_UPDATES = ("gauss_seidel", "jacobi")
-LOOP_BOUNDS = ("inclusive", "exclusive")
+METHOD = "ms_cbo_bilevel"
+SEED_LABEL = "cbo_bilevel"  # run k of problem p draws from seed_sequence(seed, SEED_LABEL, p, k): the Table-1 streams
 
 
-@dataclass(frozen=True)
-class MSCBOParams(Params):
-    """Parameters of Algorithm 1; defaults are eq. (5.5) with d = 10.
+@declare(N=100, M=25, dim=10, T_x=50.0, T_y=0.5, dt=0.1, dtau=0.1, alpha=1e15, beta=1e15, lambda1=1.0,
+         lambda2=1.0, sigma1=2.0, sigma2=2.0, gamma=0.75, delta1=1e-5, delta2=1e-5, R1=10.0, R2=10.0, c=1.0,
+         init_low=-1.0, init_high=3.0, pairing="printed", x_update="gauss_seidel", loop_bound="inclusive")
+class Params(_Params):
+    """Parameters of Algorithm 1; defaults are eq. (5.5) with d = 10 (meanings: :data:`mfsweep.cbo.parameters.SYMBOLS`).
 
-    Variant options (choices the pseudo-code leaves open; defaults = as printed):
-    ``pairing``: "printed" weights the z' consensus with omega(X^k, v^i/c), particle i's
-    lower-level consensus for every X^k; "own" uses omega(X^k, v^k/c).
-    ``x_update``: "gauss_seidel" moves X^i inside the i-loop (printed); "jacobi" after it.
-    ``loop_bound``: "inclusive" runs the printed ``while t <= T/dt`` (T/dt + 1 outer and
-    T_y/dtau + 1 inner iterations); "exclusive" runs T/dt and T_y/dtau iterations.
+    Variant options, choices the pseudo-code leaves open (defaults = as printed): ``pairing``,
+    ``x_update``, ``loop_bound``.
     """
-
-    N: int = 100
-    M: int = 25
-    dim: int = 10
-    T_x: float = 50.0
-    T_y: float = 0.5
-    dt: float = 0.1
-    dtau: float = 0.1
-    alpha: float = 1e15
-    beta: float = 1e15
-    lambda1: float = 1.0
-    lambda2: float = 1.0
-    sigma1: float = 2.0
-    sigma2: float = 2.0
-    gamma: float = 0.75
-    delta1: float = 1e-5
-    delta2: float = 1e-5
-    R1: float = 10.0
-    R2: float = 10.0
-    c: float = 1.0
-    init_low: float = -1.0
-    init_high: float = 3.0
-    pairing: str = "printed"
-    x_update: str = "gauss_seidel"
-    loop_bound: str = "inclusive"
-
-    _POSITIVE = ("N", "M", "dim", "T_x", "T_y", "dt", "dtau", "alpha", "beta", "c")
-    _NONNEGATIVE = ("lambda1", "lambda2", "sigma1", "sigma2", "delta1", "delta2", "R1", "R2")
-    _UNIT_INTERVAL = ("gamma",)
-    _CHOICES = {"pairing": PAIRINGS, "x_update": X_UPDATES, "loop_bound": LOOP_BOUNDS}
 
     def _check_steps(self):
         self.loop_counts()
@@ -79,65 +56,41 @@ def initial_positions(params, rng):
     return X0, Y0
 
 
-@functools.cache
-def _load_kernel():
-    """Compile (or load from numba's cache) the kernel once per process, so run timings exclude it."""
-    X, Y = np.zeros((2, 2)), np.zeros((2, 2, 2))
-    terms = np.array([[0.0, 1.0, 1.0, 0.0, 0.0]])
-    kernels.ms_cbo_bilevel(X, Y, np.random.default_rng(0), terms, 0.0, terms, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0,
-                           1.0, 0.1, 0.1, 1, 1, 1.0, 1.0, 0.0, 0.0, 0.5, 1.0, False, False)
+def run(problem, params=None, *, runs=1, seed=0, success_threshold=0.25, keep_particles=False):
+    """Runs of Algorithm 1 on ``problem`` as a Dataset with dims ``run``, ``dim``.
 
-
-def run_bilevel(problem, params, seed, keep_particles=False):
-    """One run of Algorithm 1 on ``problem`` with the stream of ``seed`` (a SeedSequence).
-
-    Returns a dict with x_star, y_star (d,), the errors of eq. (5.4), the objective values
-    at (X*, Y*) and the kernel's wall time; with ``keep_particles`` also the initial and final
-    X^i and lower-level consensus v^i (eq. 2.9), shape (N, d). Raises FloatingPointError on
-    non-finite output.
+    ``problem``: a Table-1 name ("i" ... "vi"), a :class:`~mfsweep.cbo.problems.BilevelProblem` (or
+    a :class:`~mfsweep.cbo.problems.MinMaxProblem`, as G = -F) or ``"module:name"`` of one.
+    ``runs``: a count n (runs 0..n-1) or run indices (a chunk of a larger sweep: the same streams);
+    ``seed``: an int root or a SeedSequence (:mod:`mfsweep.cbo.runner`). Variables: x_star, y_star,
+    upper_objective F and lower_objective G there, wall_time; with a known solution also x_error,
+    y_error, error (eq. 5.4), success (error <= ``success_threshold``), x_solution, y_solution; with
+    ``keep_particles`` the initial and final X^i and v^i, dims (run, particle, dim). Raises
+    FloatingPointError on non-finite output.
     """
-    _load_kernel()
-    rng = np.random.Generator(np.random.PCG64(seed))
-    X, Y = initial_positions(params, rng)
-    if keep_particles:
-        kept = {"X0": X.copy(), "v0": np.stack([_lower_consensus(problem.G, x, Ys, params.beta) for x, Ys in zip(X, Y)])}
-    n_outer, n_inner = params.loop_counts()
-    start = time.perf_counter()
-    x_star, y_star, v = kernels.ms_cbo_bilevel(
-        X, Y, rng, problem.F.as_array(), problem.F.xy, problem.G.as_array(), problem.G.xy,
-        params.alpha, params.beta, params.lambda1, params.lambda2, params.sigma1, params.sigma2,
-        params.dt, params.dtau, n_outer, n_inner, params.R1, params.R2, params.delta1, params.delta2,
-        params.gamma, params.c, params.pairing == "own", params.x_update == "jacobi",
-    )
-    wall_time = time.perf_counter() - start
-    if not (np.all(np.isfinite(x_star)) and np.all(np.isfinite(y_star)) and np.all(np.isfinite(X))):
-        raise FloatingPointError(
-            f"MS-CBO produced non-finite values on problem {problem.name!r} "
-            f"(seed spawn key {seed.spawn_key}); parameters: {params.as_dict()}"
-        )
-    return {**output_record(problem, params.dim, x_star, y_star, wall_time),
-            **({**kept, "X": X, "v": v} if keep_particles else {})}
+    return run_problem(METHOD, SEED_LABEL, problems.resolve(problem, "bilevel"), params, runs, seed, success_threshold,
+                       keep_particles)
 
 
-def output_record(problem, dim, x_star, y_star, wall_time):
-    """The record of a bi-level or min-max run: outputs, errors of eq. (5.4), F and G there, wall time."""
-    x_sol, y_sol = problem.solution(dim)
-    x_error = float(np.linalg.norm(x_star - x_sol))
-    y_error = float(np.linalg.norm(y_star - y_sol))
-    return {
-        "x_star": x_star,
-        "y_star": y_star,
-        "x_error": x_error,
-        "y_error": y_error,
-        "error": x_error + y_error,
-        "upper_objective": float(problem.F(x_star, y_star)),
-        "lower_objective": float(problem.G(x_star, y_star)),
-        "wall_time": wall_time,
-    }
+def run_problem(method, label, problem, params, runs, seed, success_threshold, keep_particles):
+    """:func:`run` on a resolved :class:`~mfsweep.cbo.problems.BilevelProblem` (also the min-max method's)."""
+    params = params or Params()
+
+    def one_run(problem, params, rng):
+        X, Y = initial_positions(params, rng)
+        kept = {"X0": X.copy(), "v0": _lower_consensus(problem.G, X, Y, params.beta)} if keep_particles else {}
+        (x_star, y_star, v), seconds = algorithm1(X, Y, rng, problem.F, problem.G, params)
+        kept.update({"X": X, "v": v} if keep_particles else {})
+        return {"x_star": x_star, "y_star": y_star, "wall_time": seconds, **kept}, (X,)
+
+    return runner.run(method, label, problem, params, runs, seed, success_threshold, one_run)
 
 
-def _lower_consensus(G, x, Ys, beta):
-    """v = consensus of Ys with weights exp(-beta G(x, Y^j)) (eq. 2.9), in numpy with log-sum-exp."""
-    energies = G(x, Ys)
-    weights = np.exp(-beta * (energies - energies.min()))
-    return weights @ Ys / weights.sum()
+def _lower_consensus(G, X, Y, beta):
+    """v^i = consensus of Y_i with weights exp(-beta G(X^i, Y_i^j)) (eq. 2.9) for every i, in numpy (log-sum-exp)."""
+    v = np.empty_like(X)
+    for i, (x, Ys) in enumerate(zip(X, Y)):
+        energies = G(x, Ys) if isinstance(G, Objective) else np.array([problems.evaluate(G, x, y) for y in Ys])
+        weights = np.exp(-beta * (energies - energies.min()))
+        v[i] = weights @ Ys / weights.sum()
+    return v

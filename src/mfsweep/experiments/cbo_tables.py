@@ -1,7 +1,7 @@
 """Tables 2-4 of Herty et al. (2024) as stored sweeps: tri-level MS-CBO, min-max MS-CBO vs SP-CBO, scaling.
 
 A *table* spec of the config's ``cbo_tables`` section names a kind (``minmax``: the functions of
-:data:`mfsweep.cbo.objectives.MINMAX_SPECS`, solved as bi-level problems with G = -F; ``trilevel``:
+:data:`mfsweep.cbo.problems.MINMAX_SPECS`, solved as bi-level problems with G = -F; ``trilevel``:
 Table 2's problems), problems, methods (``ms_cbo`` = Algorithm 1, ``sp_cbo`` = the saddle-point
 CBO baseline, ``trilevel`` = Algorithm 2, each with parameter overrides) and sizes (overrides of
 N, M, P, dim). One store per (table, method, problem) holds all sizes x runs, fanned out as dask
@@ -18,21 +18,19 @@ import numpy as np
 import xarray as xr
 
 from mfsweep import sweep
-from mfsweep.cbo.bilevel import MSCBOParams, run_bilevel
-from mfsweep.cbo.objectives import minmax_problem
-from mfsweep.cbo.saddle import SPCBOParams, run_spcbo
-from mfsweep.cbo.trilevel import TrilevelParams, run_trilevel, trilevel_problem
+from mfsweep.cbo import minmax, problems, runner, spcbo, trilevel
+from mfsweep.cbo.objectives import Objective
 from mfsweep.provenance import provenance, source_hash
 from mfsweep.seeding import seed_sequence
 
 log = logging.getLogger(__name__)
 
 EXPERIMENT = "cbo_tables"
-KINDS = {"minmax": minmax_problem, "trilevel": trilevel_problem}
+KINDS = ("minmax", "trilevel")  # problem kinds of mfsweep.cbo.problems
 METHODS = {  # method -> (parameter class, run function, kinds it solves)
-    "ms_cbo": (MSCBOParams, run_bilevel, ("minmax",)),
-    "sp_cbo": (SPCBOParams, run_spcbo, ("minmax",)),
-    "trilevel": (TrilevelParams, run_trilevel, ("trilevel",)),
+    "ms_cbo": (minmax.Params, minmax.run, ("minmax",)),
+    "sp_cbo": (spcbo.Params, spcbo.run, ("minmax",)),
+    "trilevel": (trilevel.Params, trilevel.run, ("trilevel",)),
 }
 SIZE_KEYS = ("N", "M", "P", "dim")
 SIZE_COORDS = {"N": "N", "M": "M", "P": "P", "dim": "d"}  # coordinate names (the paper's d; dim is the vector axis)
@@ -74,8 +72,8 @@ class Cell:
     def run(self, flat_index, seed):
         """The record of run ``flat_index`` = size * runs + run, output vectors padded to :attr:`width`."""
         size, run = divmod(flat_index, self.runs)
-        stream = seed_sequence(seed, EXPERIMENT, self.kind, self.problem.name, self.size_labels[size], run)
-        record = METHODS[self.method][1](self.problem, self.sizes[size], stream)
+        base = seed_sequence(seed, EXPERIMENT, self.kind, self.problem.name, self.size_labels[size])
+        [record] = runner.records(METHODS[self.method][1](self.problem, self.sizes[size], runs=[run], seed=base))
         for name in VECTORS:
             if name in record:
                 record[name] = np.pad(record[name], (0, self.width - record[name].size), constant_values=np.nan)
@@ -101,7 +99,7 @@ def plan(config, table, method_name, problem_name):
     if problem_name not in spec["problems"]:
         raise ValueError(f"{where}.problems: {problem_name!r} is not listed")
     try:
-        problem = KINDS[spec["kind"]](problem_name)
+        problem = problems.resolve(problem_name, spec["kind"])
     except ValueError as error:
         raise ValueError(f"{where}.problems: {error}") from None
     sizes, labels = [], []
@@ -170,3 +168,51 @@ def cell_dataset(cell, records, config):
         problem=cell.problem.name, success_threshold=threshold, seed_root=config["seed"],
         seed_keys=f"SeedSequence(seed, spawn_key=(h('{EXPERIMENT}'), h('{cell.kind}'), h(problem), h(size), run))")
     return ds
+
+
+# --- Fig. 3: one 1-D MS-CBO run per min-max function ---------------------------------------------
+
+ILLUSTRATION = "cbo_illustration"  # seed key: the run of function p draws from seed_sequence(seed, ILLUSTRATION, p, 0)
+
+
+def illustration_plan(config):
+    """The problems and Algorithm-1 parameters of Fig. 3, checked; a ValueError names the key."""
+    spec = config["cbo_tables"]["illustration"]
+    found = []
+    for name in spec["problems"]:
+        try:
+            found.append(problems.resolve(name, "minmax"))
+        except ValueError as error:
+            raise ValueError(f"cbo_tables.illustration.problems: {error}") from None
+    return found, minmax.Params.from_mapping(spec["params"], "cbo_tables.illustration.params")
+
+
+def illustration(config, grid_points=201):
+    """One Dataset per Fig.-3 function: the run's initial and final (X^i, v^i) and the landscape F(x, y).
+
+    Variables: those of :func:`mfsweep.cbo.minmax.run` with ``keep_particles`` (X0, v0, X, v with
+    dims (run, particle, dim)) and ``landscape`` (y_grid, x_grid) on [init_low, init_high]^2.
+    """
+    found, params = illustration_plan(config)
+    grid = np.linspace(params.init_low, params.init_high, grid_points)
+    datasets = []
+    for problem in found:
+        ds = minmax.run(problem, params, runs=[0], seed=seed_sequence(config["seed"], ILLUSTRATION, problem.name),
+                        keep_particles=True)
+        F = problem.F
+        if isinstance(F, Objective):  #: numpy broadcasting over the grid
+            values = F(grid[None, :, None], grid[:, None, None])
+        else:
+            values = np.array([[problems.evaluate(F, np.array([x]), np.array([y])) for x in grid] for y in grid])
+        ds["landscape"] = (("y_grid", "x_grid"), values, {"long_name": "F(x, y) on the grid", "units": "1"})
+        ds = ds.assign_coords(x_grid=("x_grid", grid, {"long_name": "x", "units": "1"}),
+                              y_grid=("y_grid", grid, {"long_name": "y", "units": "1"}))
+        datasets.append(ds)
+    return datasets
+
+
+def write_illustration(config, png):
+    """Fig. 3 computed (:func:`illustration`), plotted and saved to ``png``."""
+    from mfsweep.reports.cbo_tables_figures import plot_illustration
+
+    plot_illustration(illustration(config)).savefig(png, dpi=120)

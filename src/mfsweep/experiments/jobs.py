@@ -80,14 +80,9 @@ def meanfield_diagram(config, figure):
     return config_
 
 
-def stationary_grid(config):
-    """What the reports that re-solve for stationary states read: the quadrature grid."""
-    return {"meanfield": _pick(config["meanfield"], "grid")}
-
-
 def particles(config, setting, model):
-    section = config["particles"]
-    return {"seed": config["seed"], **_meanfield(config), "particles": {
+    section = config["particles"]  # the grid: the stationary predictions stored with the runs
+    return {"seed": config["seed"], **_meanfield(config, "grid"), "particles": {
         **_pick(section, "seeds", "table"), "settings": {setting: _physics(section["settings"][setting])}}}
 
 
@@ -108,7 +103,7 @@ RULE_MODULES = {
     "cbo_bilevel_run": "mfsweep.experiments.cbo_bilevel", "cbo_bilevel_combine": "mfsweep.experiments.cbo_bilevel",
     "cbo_bilevel_table": "mfsweep.reports.cbo_bilevel_table", "cbo_bilevel_figures": "mfsweep.reports.cbo_bilevel_figures",
     "cbo_tables_run": "mfsweep.experiments.cbo_tables", "cbo_tables_table": "mfsweep.reports.cbo_tables_figures",
-    "cbo_illustration": "mfsweep.reports.cbo_tables_figures",
+    "cbo_illustration": "mfsweep.experiments.cbo_tables",
     "meanfield_rmap": "mfsweep.experiments.stationary", "meanfield_critical": "mfsweep.experiments.stationary",
     "meanfield_diagram": "mfsweep.experiments.stationary", "meanfield_free_energy_table": "mfsweep.reports.stationary_table",
     "meanfield_rmap_figure": "mfsweep.reports.stationary_figures", "meanfield_diagram_figure": "mfsweep.reports.stationary_figures",
@@ -177,7 +172,7 @@ def check(config):
     problem defined, used or not.
     """
     from mfsweep import cluster
-    from mfsweep.cbo.objectives import bilevel_problem
+    from mfsweep.cbo.problems import bilevel_problem
 
     limit = config["limits"]["job_memory_gb"]
     try:
@@ -232,9 +227,9 @@ def _plan_cbo_tables(job, table, method, problem):
 
 
 def _plan_cbo_illustration(job):
-    from mfsweep.reports import cbo_tables_figures
+    from mfsweep.experiments import cbo_tables
 
-    params = cbo_tables_figures.illustration_plan(job)
+    _, params = cbo_tables.illustration_plan(job)
     return 8 * 4 * params.N * params.M * params.dim, "cbo_tables.illustration"
 
 
@@ -252,8 +247,8 @@ def _plan_particles(job, setting, model):
 
     plan = particles.plan(job, setting, model)
     spec, seeds = plan.spec, job["particles"]["seeds"]
-    records = plan.n_steps // plan.record_every + 1
-    per_seed = 8 * (records + 2 * len(plan.snapshot_steps) * spec["N"] + 2 * spec["bins"]["count"])
+    records = plan.params.n_steps // plan.params.record_every + 1
+    per_seed = 8 * (records + 2 * len(plan.params.snapshot_steps) * spec["N"] + 2 * spec["bins"]["count"])
     table = plan.table_bytes()
     return 3 * seeds * per_seed + THREADS * (table + 8 * 4 * spec["N"]), \
         f"particles.seeds = {seeds}, particles.settings.{setting}.N = {spec['N']}, T / record_dt = {records - 1}"

@@ -1,85 +1,88 @@
 """Time-dependent McKean-Vlasov runs (Gomes & Pavliotis 2017, Section 4.5, Figs 17-18) as stored sweeps.
 
-One store per (setting, model), model ``full`` (eq. 4.6) or ``homogenized-<psi_sign>`` (eq. 4.7
-in gradient-flow form, see :mod:`.fokker_planck`). The (theta, beta) points of a setting are
-fanned out as dask tasks; each evolves p(x, t) from a Gaussian to T and records p, m, the free
-energy, the mass and the L1 distance to the stationary state that the self-consistency solver
-gives at the same parameters (the stable state nearest to the final mean).
+The config layer of :mod:`mfsweep.meanfield.pde`: one store per (setting, model), model ``full``
+(eq. 4.6) or ``homogenized-<psi_sign>`` (eq. 4.7 in gradient-flow form). The (theta, beta) points
+of a setting are fanned out as dask tasks, one library run each; the store stacks them on dims
+(theta, beta): p(x, t), m, the free energy, the mass and the L1 distance to the stationary state
+that the self-consistency solver gives at the same parameters (the stable state nearest to m(T)).
 """
 
 import itertools
 import logging
-import time
 
-import numpy as np
 import xarray as xr
 
 from mfsweep import storage
 from mfsweep.cluster import dask_client
+from mfsweep.experiments.stationary import config_error
+from mfsweep.meanfield.model import dynamics
+from mfsweep.meanfield.model import potentials
+from mfsweep.meanfield.pde import method
+from mfsweep.params import ParameterError
 from mfsweep.provenance import provenance
-from mfsweep.experiments import stationary
-from mfsweep.meanfield.fokker_planck import FokkerPlanck
-from mfsweep.experiments.particles import FULL, HOMOGENIZED, MODELS, psi_sign_of
-from mfsweep.meanfield.selfconsistency import nearest_stable_state
 
 log = logging.getLogger(__name__)
 
 EXPERIMENT = "mckean_vlasov"
+MODELS = dynamics.LABELS
 
 
-def output_times(spec):
+def params(config, setting, model, theta, beta):
+    """The library parameters of one (theta, beta) point of a (setting, model)."""
+    section = config["mckean_vlasov"]
+    spec, grid, solver_ = section["settings"][setting], section["grid"], section["solver"]
+    dyn = dynamics.from_label(model, spec["eps"])
+    quadrature = {f"grid_{key}": value for key, value in config["meanfield"].get("grid", {}).items()}
+    return method.Params(
+        theta=theta, beta=beta, eps=spec["eps"], delta=config["meanfield"]["delta"], a=config["meanfield"]["a"],
+        model=dyn.model, psi_sign=getattr(dyn, "psi_sign", "printed"), init_mean=spec["init_mean"],
+        init_var=spec["init_var"], T=spec["T"], snapshots=spec["snapshots"], n_outputs=spec["n_outputs"],
+        first_output=spec["first_output"], domain=grid["domain"], dx=grid["dx"],
+        cells_per_period=grid["cells_per_period"], tol=solver_["tol"], dt0=solver_["dt0"], dt_max=solver_["dt_max"],
+        **quadrature)
+
+
+def output_times(config, setting):
     """0, ``n_outputs`` geometric times from ``first_output`` to T, and the snapshot times (<= T)."""
-    times = np.geomspace(spec["first_output"], spec["T"], spec["n_outputs"])
-    return np.unique(np.concatenate([[0.0], times, [t for t in spec["snapshots"] if t <= spec["T"]]]))
+    spec = config["mckean_vlasov"]["settings"][setting]
+    return params(config, setting, "full", spec["thetas"][0], spec["betas"][0]).output_times
 
 
 def solver(config, setting, model, theta, beta):
     """The Fokker-Planck solver of one parameter point."""
-    spec, grid = config["mckean_vlasov"]["settings"][setting], config["mckean_vlasov"]["grid"]
-    potential = stationary.potential(spec["case"], spec["eps"], config, f"mckean_vlasov.settings.{setting}.case")
-    return FokkerPlanck(potential, float(theta), float(beta), homogenized=model != FULL,
-                        psi_sign=psi_sign_of(model) or "printed", domain=tuple(grid["domain"]), dx=grid["dx"],
-                        cells_per_period=grid["cells_per_period"])
+    case = config["mckean_vlasov"]["settings"][setting]["case"]
+    return method.solver(case, params(config, setting, model, theta, beta))
+
+
+def _keys(setting):
+    where = f"mckean_vlasov.settings.{setting}"
+    keys = {name: f"{where}.{name}" for name in ("eps", "T", "init_mean", "init_var", "snapshots", "n_outputs",
+                                                 "first_output")}
+    keys.update(theta=f"{where}.thetas", beta=f"{where}.betas", delta="meanfield.delta", a="meanfield.a")
+    keys.update({name: f"mckean_vlasov.grid.{name}" for name in ("domain", "dx", "cells_per_period")})
+    keys.update({name: f"mckean_vlasov.solver.{name}" for name in ("tol", "dt0", "dt_max")})
+    keys.update({f"grid_{key}": f"meanfield.grid.{key}" for key in ("points_per_period", "dx", "tolerance")})
+    return keys
 
 
 def plan_sizes(config, setting, model):
     """Check one (setting, model) store before any work; its (points, output times, cells)."""
-    section = config["mckean_vlasov"]
-    spec = section["settings"][setting]
+    spec = config["mckean_vlasov"]["settings"][setting]
     where = f"mckean_vlasov.settings.{setting}"
     if model not in MODELS:
         raise ValueError(f"{where}: unknown model {model!r}; allowed: {', '.join(MODELS)}")
-    if not spec["first_output"] < spec["T"]:
-        raise ValueError(f"{where}.first_output: must be < T = {spec['T']}")
-    lo, hi = section["grid"]["domain"]
-    if not lo < hi:
-        raise ValueError(f"mckean_vlasov.grid.domain: need lo < hi, got {[lo, hi]}")
-    if not lo < spec["init_mean"] < hi:
-        raise ValueError(f"{where}.init_mean: must lie in mckean_vlasov.grid.domain {[lo, hi]}")
-    fp = solver(config, setting, model, spec["thetas"][0], spec["betas"][0])
-    return len(spec["thetas"]) * len(spec["betas"]), output_times(spec).size, fp.x.size
-
-
-def stationary_on_grid(fp, config, case, final_mean):
-    """The stationary solver's density on the cell centres, for the stable state nearest to ``final_mean``."""
-    problem = stationary.stationary_problem(case, fp.potential.eps, fp.theta, config, fp.homogenized, fp.psi_sign)
-    state = nearest_stable_state(problem.stationary_states(fp.beta), final_mean)
-    log_z = float(problem.moments(state.m, fp.beta).log_z)
-    x = fp.x
-    return state, np.exp(-fp.beta * (fp.confining(x) + fp.theta * (0.5 * x * x - state.m * x)) - log_z)
+    potentials.potential(spec["case"], f"{where}.case")
+    try:
+        point = [params(config, setting, model, theta, beta) for theta in spec["thetas"] for beta in spec["betas"]]
+    except ParameterError as error:
+        raise config_error(error, _keys(setting)) from None
+    return len(point), point[0].output_times.size, method.solver(spec["case"], point[0]).x.size
 
 
 def point_task(config, setting, model, theta, beta):
     """One dask task: evolve one (theta, beta) point and compare with the stationary solver."""
-    spec, solver_options = config["mckean_vlasov"]["settings"][setting], config["mckean_vlasov"]["solver"]
-    fp = solver(config, setting, model, theta, beta)
-    start = time.perf_counter()
-    evolution = fp.evolve(fp.initial(spec["init_mean"], spec["init_var"]), output_times(spec), **solver_options)
-    wall = time.perf_counter() - start
-    state, stationary = stationary_on_grid(fp, config, spec["case"], evolution.mean[-1])
-    distance = fp.h * np.abs(evolution.p - stationary).sum(axis=1)
-    return {"evolution": evolution, "wall_time": wall, "stationary": stationary, "stationary_m": state.m,
-            "stationary_free_energy": state.free_energy, "distance": distance}
+    case = config["mckean_vlasov"]["settings"][setting]["case"]
+    return method.run(case, params(config, setting, model, theta, beta))
 
 
 def run_store(config, setting, model, output, threads):
@@ -95,64 +98,17 @@ def run_store(config, setting, model, output, threads):
 
 
 def mckean_vlasov_dataset(config, setting, model, results):
-    """Labelled dataset with dims (theta, beta, time, x) from the point results (in product order)."""
+    """Labelled dataset with dims (theta, beta, time, x) from the point datasets (in product order)."""
     spec = config["mckean_vlasov"]["settings"][setting]
-    fp = solver(config, setting, model, spec["thetas"][0], spec["betas"][0])
-    shape = (len(spec["thetas"]), len(spec["betas"]))
-
-    def grid(values):
-        values = np.asarray(values)
-        return values.reshape(shape + values.shape[1:])
-
-    evolutions = [r["evolution"] for r in results]
-    point, series = ("theta", "beta"), ("theta", "beta", "time")
-    ds = xr.Dataset(
-        {
-            "p": (series + ("x",), grid([e.p for e in evolutions]),
-                  {"long_name": "density p(x, t) (cell averages)", "units": "1"}),
-            "mean": (series, grid([e.mean for e in evolutions]), {"long_name": "first moment m(t)", "units": "1"}),
-            "free_energy": (series, grid([e.free_energy for e in evolutions]),
-                            {"long_name": "discrete free energy F(t) (eq. 1.5)", "units": "1"}),
-            "mass": (series, grid([e.mass for e in evolutions]), {"long_name": "total mass", "units": "1"}),
-            "distance_to_stationary": (series, grid([r["distance"] for r in results]),
-                                       {"long_name": "L1 distance of p(t) to the stationary solver's state",
-                                        "units": "1"}),
-            "stationary_p": (point + ("x",), grid([r["stationary"] for r in results]),
-                             {"long_name": "stationary density of the self-consistency solver", "units": "1"}),
-            "stationary_m": (point, grid([r["stationary_m"] for r in results]),
-                             {"long_name": "m of the stable stationary state nearest to m(T)", "units": "1"}),
-            "stationary_free_energy": (point, grid([r["stationary_free_energy"] for r in results]),
-                                       {"long_name": "free energy of that state (eq. 1.5)", "units": "1"}),
-            "steps": (point, grid([e.steps for e in evolutions]), {"long_name": "accepted time steps", "units": "1"}),
-            "rejected_steps": (point, grid([e.rejected for e in evolutions]),
-                               {"long_name": "rejected time steps", "units": "1"}),
-            "max_free_energy_increase": (point, grid([e.max_free_energy_increase for e in evolutions]),
-                                         {"long_name": "largest change of F over one accepted step (<= 0 "
-                                                       "up to rounding)", "units": "1"}),
-            "wall_time": (point, grid([r["wall_time"] for r in results]),
-                          {"long_name": "wall time of the evolution", "units": "s"}),
-        },
-        coords={
-            "theta": ("theta", np.asarray(spec["thetas"], dtype=float),
-                      {"long_name": "interaction strength theta", "units": "1"}),
-            "beta": ("beta", np.asarray(spec["betas"], dtype=float), stationary.BETA_ATTRS),
-            "time": ("time", evolutions[0].times, {"long_name": "time t", "units": "1"}),
-            "x": ("x", fp.x, {"long_name": "cell centre x", "units": "1"}),
-            "case": ((), spec["case"], {"long_name": "two-scale potential: Table-1 case or V0+V1"}),
-            "dynamics": ((), HOMOGENIZED if fp.homogenized else FULL,
-                         {"long_name": "full (eq. 4.6) or homogenized (eq. 4.7, gradient-flow form)"}),
-            "psi_sign": ((), fp.psi_sign if fp.homogenized else "none",
-                         {"long_name": "sign convention of psi (eq. 2.21); none for full"}),
-            "eps": ((), float(spec["eps"]), {"long_name": "scale separation epsilon", "units": "1"}),
-            "delta": ((), float(config["meanfield"]["delta"]), {"long_name": "fluctuation strength delta",
-                                                                  "units": "1"}),
-        },
-    )
-    for name in ("p", "mean", "free_energy", "distance_to_stationary"):
-        if not np.all(np.isfinite(ds[name].values)):
-            raise FloatingPointError(f"{EXPERIMENT} {setting}/{model}: non-finite {name}")
-    ds.attrs = provenance(spec, experiment=EXPERIMENT, setting=setting, model=model,
-                                  grid=config["mckean_vlasov"]["grid"], solver=config["mckean_vlasov"]["solver"],
-                                  meanfield={"delta": config["meanfield"]["delta"], "a": config["meanfield"]["a"]},
-                                  cell_width=fp.h)
+    n_beta = len(spec["betas"])
+    rows = [xr.concat(results[i:i + n_beta], dim="beta", coords="minimal", compat="override",
+                      combine_attrs="override") for i in range(0, len(results), n_beta)]
+    ds = xr.concat(rows, dim="theta", coords="minimal", compat="override", combine_attrs="override")
+    ds = ds.transpose("theta", "beta", ...)
+    first = results[0].attrs
+    ds.attrs = provenance({**first["parameters"], "thetas": spec["thetas"], "betas": spec["betas"]},
+                          method=first["method"], potential=first["potential"], cell_width=first["cell_width"],
+                          experiment=EXPERIMENT, setting=setting, model=model, spec=spec)
+    for name in ("theta", "beta"):
+        ds[name].attrs = dict(results[0][name].attrs)
     return ds

@@ -1,17 +1,21 @@
-"""Stationary McKean-Vlasov sweeps of Gomes & Pavliotis (2017) as labelled datasets.
+"""Stationary McKean-Vlasov sweeps of Gomes & Pavliotis (2017) as stored datasets: the config layer.
 
-Three kinds of store, each built from one entry of the config's ``meanfield`` section:
+Three kinds of store, each built from one entry of the config's ``meanfield`` section by the library
+methods of :mod:`mfsweep.meanfield.stationary`:
 
-* R-maps (Figs 1a, 3, 4, 5a-b, 6a-9a): R(m; theta, beta) with dims (case, eps, beta, m);
-* critical temperatures (Fig 10, Fig 1b's pitchfork): every root of beta theta Var_{m=0} = 1,
-  dims (case, eps, root), the (case, eps) grid fanned out as dask tasks, with the
-  homogenized (both psi signs) and no-fluctuation values alongside;
-* bifurcation diagrams (Figs 1b, 5c, 6b-9b): every branch of m = R(m) in a window, dims
-  (branch, point), with stability (R'(m) < 1) and the free energy (eq. 1.5) along each branch.
+* R-maps (Figs 1a, 3, 4, 5a-b, 6a-9a, :mod:`~mfsweep.meanfield.stationary.rmap`): R(m; theta,
+  beta) with dims (case, eps, beta, m) and the ``dynamics`` label of each eps;
+* critical temperatures (Fig 10, :mod:`~mfsweep.meanfield.stationary.critical`): every root of
+  beta theta Var_{m=0} = 1, dims (case, eps, root), the (case, eps) grid fanned out as dask tasks,
+  with the homogenized (both psi signs) and no-fluctuation values alongside;
+* bifurcation diagrams (Figs 1b, 5c, 6b-9b, :mod:`~mfsweep.meanfield.stationary.diagram`): every
+  branch of m = R(m) in a window, dims (branch, point), with stability and free energy, and the
+  states at ``free_energy_beta`` (Table 2).
 
-``eps = 0`` denotes the homogenized problem (eq. 2.25; psi of eq. 2.21 with ``psi_sign``).
-Cases are named ``case1``-``case4`` (Table 1) or ``<V0>+<V1>`` with registry names of the potentials
-registry, e.g. ``bistable+none`` (no fluctuations).
+In the config ``eps = 0`` names the homogenized problem (eq. 2.25; psi of eq. 2.21 with
+``psi_sign``); :func:`dynamics` turns it into the library's Dynamics value, here and nowhere else.
+Cases are ``case1``-``case4`` (Table 1), ``V0+V1`` names of the built-in tables (e.g.
+``bistable+none``) or ``"package.module:name"`` of a user Potential.
 """
 
 import functools
@@ -22,46 +26,48 @@ import xarray as xr
 
 from mfsweep import storage
 from mfsweep.cluster import dask_client
+from mfsweep.meanfield.model import dynamics as dynamics_
+from mfsweep.meanfield.model import potentials
+from mfsweep.meanfield.stationary import critical, diagram, rmap
+from mfsweep.meanfield.stationary.continuation import ContinuationOptions
+from mfsweep.meanfield.stationary.selfconsistency import GridSpec, MeanFieldProblem, QuadratureResolutionError
 from mfsweep.provenance import provenance
-from mfsweep.meanfield.continuation import ContinuationOptions, padded_arrays, trace_branches
-from mfsweep.meanfield.potentials import TABLE1_CASES, TwoScalePotential, available_v0, available_v1
-from mfsweep.meanfield.selfconsistency import GridSpec, MeanFieldProblem, QuadratureResolutionError
 
 log = logging.getLogger(__name__)
 
 HOMOGENIZED = 0.0
-EPS_ATTRS = {"long_name": "scale separation epsilon (0 = homogenized limit)", "units": "1"}
+"""The config's eps of the homogenized problem."""
+EPS_ATTRS = {"long_name": "scale separation epsilon (0 = homogenized limit, see dynamics)", "units": "1"}
 BETA_ATTRS = {"long_name": "inverse temperature beta", "units": "1"}
 M_ATTRS = {"long_name": "first moment m", "units": "1"}
 
 
-def potential(name, eps, config, where="meanfield.case"):
-    """The two-scale potential called ``name`` (``caseN`` or ``V0+V1``) with the config's delta, a.
+def dynamics(eps, psi_sign="printed"):
+    """The Dynamics of a config ``eps`` (0 = homogenized, with ``psi_sign``)."""
+    return dynamics_.Homogenized(psi_sign) if eps == HOMOGENIZED else dynamics_.Full(eps)
+
+
+def potential(name, config, where="meanfield.case"):
+    """The potential called ``name`` (``caseN``, ``V0+V1`` or an import path) with the config's delta, a.
 
     ``where`` is the config key of the name, for the error message.
     """
-    params = {"delta": config["meanfield"]["delta"], "a": config["meanfield"]["a"], "eps": eps or 1.0}
-    if name.startswith("case") and name[4:].isdigit() and int(name[4:]) in TABLE1_CASES:
-        return TwoScalePotential.case(int(name[4:]), **params)
-    v0, _, v1 = name.partition("+")
-    if v0 in available_v0() and v1 in available_v1():
-        return TwoScalePotential(v0=v0, v1=v1, **params)
-    allowed = [f"case{n}" for n in TABLE1_CASES] + [f"{a}+{b}" for a in available_v0() for b in available_v1()]
-    raise ValueError(f"{where}: unknown case {name!r}; allowed: {', '.join(allowed)}")
+    return potentials.potential(name, where).with_parameters(config["meanfield"]["delta"], config["meanfield"]["a"])
 
 
 def problem(name, eps, theta, config, psi_sign="printed", where="meanfield.case"):
     """The stationary problem of potential ``name`` at ``eps`` (0 = homogenized)."""
-    grid = GridSpec(**config["meanfield"]["grid"])
-    return MeanFieldProblem(potential(name, eps, config, where), float(theta), homogenized=eps == HOMOGENIZED,
-                            psi_sign=psi_sign, grid=grid)
+    return MeanFieldProblem(potential(name, config, where), float(theta), dynamics(eps, psi_sign),
+                            grid=GridSpec(**config["meanfield"].get("grid", {})))
 
 
-def stationary_problem(name, eps, theta, config, homogenized, psi_sign):
-    """The stationary problem matching a dynamics: eps-system, or homogenized (eps = 0) with ``psi_sign``."""
-    if homogenized:
-        return problem(name, HOMOGENIZED, theta, config, psi_sign)
-    return problem(name, eps, theta, config)
+def method_params(config, eps, psi_sign="printed", **values):
+    """The library parameters of a config point: delta, a, the grid, the dynamics of ``eps``, and ``values``."""
+    section = config["meanfield"]
+    model = dynamics(eps, psi_sign)
+    grid = {f"grid_{key}": value for key, value in section.get("grid", {}).items()}
+    return {"delta": section["delta"], "a": section["a"], **grid, "model": model.model, "psi_sign": psi_sign,
+            **({"eps": eps} if eps != HOMOGENIZED else {}), **values}
 
 
 def plan_bytes(config, kind, name=None):
@@ -113,30 +119,33 @@ def _increasing(pair, where):
 def rmap_dataset(config, name):
     """R(m) and R'(m) on the (case, eps, beta, m) grid of the R-map spec ``name``."""
     spec = config["meanfield"]["rmaps"][name]
-    m = np.linspace(*spec["m_range"], spec["n_m"])
+    curves = {}
+    for case in spec["cases"]:
+        for eps in spec["eps"]:
+            for beta in spec["betas"]:
+                params = rmap.Params(**method_params(config, eps, spec["psi_sign"], theta=spec["theta"], beta=beta,
+                                                     m_range=spec["m_range"], n_m=spec["n_m"]))
+                curves[case, eps, beta] = rmap.run(case, params)
+    m = next(iter(curves.values())).m.values
     shape = (len(spec["cases"]), len(spec["eps"]), len(spec["betas"]), m.size)
-    R, dR = np.empty(shape), np.empty(shape)
-    for i, pot in enumerate(spec["cases"]):
-        for j, eps in enumerate(spec["eps"]):
-            prob = problem(pot, eps, spec["theta"], config, spec["psi_sign"])
-            prob.check_resolution(max(spec["betas"]), float(np.max(np.abs(m))), what=f"meanfield.rmaps.{name}")
-            for k, beta in enumerate(spec["betas"]):
-                R[i, j, k] = prob.R(m, beta)
-                dR[i, j, k] = prob.dR_dm(m, beta)
-    _check_finite(name, R, dR)
+    R = np.stack([curves[key].R.values for key in curves]).reshape(shape)
+    dR = np.stack([curves[key].dR_dm.values for key in curves]).reshape(shape)
     dims = ("case", "eps", "beta", "m")
+    first = next(iter(curves.values()))
     ds = xr.Dataset(
-        {"R": (dims, R, {"long_name": "self-consistency map R(m; theta, beta) (eqs. 2.25, 3.4)", "units": "1"}),
-         "dR_dm": (dims, dR, {"long_name": "R'(m) = beta theta Var (stable if < 1)", "units": "1"})},
-        coords=_coords(case=spec["cases"], eps=spec["eps"], beta=spec["betas"], m=m),
+        {"R": (dims, R, first.R.attrs), "dR_dm": (dims, dR, first.dR_dm.attrs)},
+        coords={**_coords(case=spec["cases"], eps=spec["eps"], beta=spec["betas"], m=m),
+                "dynamics": ("eps", np.array([dynamics(eps, spec["psi_sign"]).label for eps in spec["eps"]],
+                                             dtype=object), {"long_name": "dynamics of each eps"})},
     )
     ds.attrs = provenance(spec, figure=name, theta=spec["theta"], **_potential_params(config))
     return ds
 
 
-def critical_task(config, theta, beta_range, name, eps):
-    """All critical betas of one (case, eps) point: a dask task."""
-    return problem(name, eps, theta, config).critical_betas(beta_range)
+def critical_task(config, theta, beta_range, name, eps, psi_sign="printed"):
+    """All critical betas of one (case, eps) point (eps = 0: homogenized with ``psi_sign``): a dask task."""
+    params = critical.Params(**method_params(config, eps, psi_sign, theta=theta, beta_range=beta_range))
+    return critical.run(name, params).beta_c.values
 
 
 def critical_dataset(config, client):
@@ -147,9 +156,9 @@ def critical_dataset(config, client):
     points = [(name, eps) for name in spec["cases"] for eps in spec["eps"]]
     futures = client.map(task, *zip(*points))
     roots = dict(zip(points, client.gather(futures)))
-    homogenized = {(name, sign): problem(name, HOMOGENIZED, theta, config, sign).critical_betas(beta_range)
+    homogenized = {(name, sign): critical_task(config, theta, beta_range, name, HOMOGENIZED, sign)
                    for name in spec["cases"] for sign in spec["psi_signs"]}
-    without = {name: problem(f"{potential(name, 1.0, config).v0}+none", 1.0, theta, config).critical_betas(beta_range)
+    without = {name: critical_task(config, theta, beta_range, potentials.potential(name).without_fluctuations(), 1.0)
                for name in spec["cases"]}
     width = max(1, *(len(r) for r in [*roots.values(), *homogenized.values(), *without.values()]))
     ds = xr.Dataset(
@@ -163,8 +172,7 @@ def critical_dataset(config, client):
                                       np.stack([_row(without[name], width) for name in spec["cases"]]),
                                       {"long_name": "critical beta without fluctuations (eq. 1.10)"}),
         },
-        coords=_coords(case=spec["cases"], eps=spec["eps"], psi_sign=spec["psi_signs"],
-                       root=np.arange(width)),
+        coords=_coords(case=spec["cases"], eps=spec["eps"], psi_sign=spec["psi_signs"], root=np.arange(width)),
     )
     for var in ds.data_vars.values():
         var.attrs["units"] = "1"
@@ -177,68 +185,19 @@ def options(spec):
     return ContinuationOptions(n_m=spec["n_m"], n_beta=spec["n_beta"])
 
 
+def diagram_params(config, spec):
+    """The library parameters of a diagram spec."""
+    return diagram.Params(**method_params(config, spec["eps"], spec["psi_sign"], theta=spec["theta"],
+                                          m_range=spec["m_range"], beta_range=spec["beta_range"], n_m=spec["n_m"],
+                                          n_beta=spec["n_beta"], free_energy_beta=spec["free_energy_beta"]))
+
+
 def diagram_dataset(config, name):
     """Every branch of m = R(m) in the spec's window, with stability and free energy along it."""
     spec = config["meanfield"]["diagrams"][name]
-    prob = problem(spec["case"], spec["eps"], spec["theta"], config, spec["psi_sign"])
-    prob.check_resolution(spec["beta_range"][1], max(map(abs, spec["m_range"])), what=f"meanfield.diagrams.{name}")
-    diagram = trace_branches(prob.residual, tuple(spec["m_range"]), tuple(spec["beta_range"]),
-                             dH=prob.jacobian, symmetric=prob.potential.symmetric, options=options(spec))
-    arrays = padded_arrays(diagram.branches)
-    valid = np.isfinite(arrays["m"])
-    free_energy = np.full(arrays["m"].shape, np.nan)
-    for b, branch in enumerate(diagram.branches):
-        free_energy[b, : len(branch)] = prob.free_energy(branch.m, branch.beta)
-    residual = max((np.max(np.abs(prob.residual(br.m, br.beta))) for br in diagram.branches), default=0.0)
-    _check_finite(name, free_energy[valid])
-    special = diagram.special_points
-    ds = xr.Dataset(
-        {
-            "m": (("branch", "point"), arrays["m"], M_ATTRS),
-            "beta": (("branch", "point"), arrays["beta"], BETA_ATTRS),
-            "stable": (("branch", "point"), arrays["stable"],
-                       {"long_name": "linearly stable: R'(m) < 1 (1 = stable, 0 = unstable, NaN = padding)",
-                        "units": "1"}),
-            "free_energy": (("branch", "point"), free_energy,
-                            {"long_name": "free energy of the stationary state (eq. 1.5)", "units": "1"}),
-            "n_points": ("branch", arrays["n_points"], {"long_name": "points on the branch", "units": "1"}),
-            "special_m": ("special", np.array([p.m for p in special]), M_ATTRS),
-            "special_beta": ("special", np.array([p.beta for p in special]), BETA_ATTRS),
-            "special_kind": ("special", np.array([p.kind for p in special], dtype=object),
-                             {"long_name": "fold (saddle-node) or branch_point (pitchfork)"}),
-        },
-        coords=_coords(branch=np.arange(len(diagram.branches)), point=np.arange(arrays["m"].shape[1]),
-                       special=np.arange(len(special))),
-    )
-    ds = ds.assign_coords(case=((), spec["case"], COORD_ATTRS["case"]), eps=((), spec["eps"], EPS_ATTRS),
-                          theta=((), spec["theta"], {"long_name": "interaction strength theta", "units": "1"}))
-    ds.attrs = provenance(spec, figure=name, max_abs_residual=float(residual), **_potential_params(config))
-    log.info("diagram %s: %d branches, %d special points, max |m - R(m)| = %.1e",
-             name, len(diagram.branches), len(special), residual)
+    ds = diagram.run(spec["case"], diagram_params(config, spec))
+    ds.attrs.update(figure=name, spec=spec)
     return ds
-
-
-def states_at_beta(ds, beta):
-    """Stationary states with m >= 0 at ``beta`` on a stored diagram: m, stability, free energy.
-
-    Each crossing of a branch with the line beta = const is refined by Newton on m = R(m) (with the
-    potential and quadrature grid recorded in the store), so the states are exact to the solver's
-    tolerance; sorted by m, largest first (Table 2).
-    """
-    spec = ds.attrs["parameters"]
-    config = {"meanfield": {key: ds.attrs[key] for key in ("delta", "a", "grid")}}
-    prob = problem(spec["case"], spec["eps"], spec["theta"], config, spec["psi_sign"])
-    found = []
-    for b in ds.branch.values:
-        m, betas = ds.m.values[b], ds.beta.values[b]
-        keep = np.isfinite(m)
-        m, betas = m[keep], betas[keep]
-        for k in np.flatnonzero(np.diff(np.sign(betas - beta)) != 0):
-            weight = (beta - betas[k]) / (betas[k + 1] - betas[k])
-            found.append(_newton(prob, m[k] + weight * (m[k + 1] - m[k]), beta))
-    states = np.unique(np.round([s for s in found if s >= -1e-9], 9))[::-1]
-    return [{"m": float(s) + 0.0, "stable": bool(prob.dR_dm(s, beta) < 1.0),
-             "free_energy": float(prob.free_energy(s, beta))} for s in states]
 
 
 def run_rmap(config, name, output):
@@ -254,23 +213,17 @@ def run_diagram(config, name, output):
     storage.write_zarr_atomic(diagram_dataset(config, name), output)
 
 
-def _newton(prob, m, beta, tol=1e-12, maxiter=50):
-    for _ in range(maxiter):
-        step = float(prob.residual(m, beta)) / (float(prob.dR_dm(m, beta)) - 1.0)
-        m -= step
-        if abs(step) < tol:
-            return m
-    raise ArithmeticError(f"Newton for m = R(m) at beta = {beta} did not converge from m = {m}")
+def config_error(error, keys):
+    """A ParameterError of the library (``field: message``) as a ValueError naming the config key of the field."""
+    name, _, message = str(error).partition(": ")
+    return ValueError(f"{keys.get(name, name)}: {message}")
 
 
 COORD_ATTRS = {
     "eps": EPS_ATTRS, "beta": BETA_ATTRS, "m": M_ATTRS,
-    "case": {"long_name": "two-scale potential: Table-1 case or V0+V1"},
+    "case": {"long_name": "two-scale potential: Table-1 case, V0+V1 or import path"},
     "psi_sign": {"long_name": "sign convention of psi (eq. 2.21): printed or flipped"},
     "root": {"long_name": "index of the critical beta, ascending", "units": "1"},
-    "branch": {"long_name": "branch index", "units": "1"},
-    "point": {"long_name": "point index along the branch", "units": "1"},
-    "special": {"long_name": "special point index", "units": "1"},
 }
 
 
@@ -299,8 +252,3 @@ def _potential_params(config):
     return {"delta": config["meanfield"]["delta"], "a": config["meanfield"]["a"],
             "grid": config["meanfield"]["grid"]}
 
-
-def _check_finite(name, *arrays):
-    for array in arrays:
-        if not np.all(np.isfinite(array)):
-            raise FloatingPointError(f"meanfield {name}: non-finite values in the result")

@@ -1,19 +1,16 @@
 """Figures of the bi-level MS-CBO sweep: success rates and error distributions per problem."""
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from mfsweep import storage  # noqa: E402
-from mfsweep.experiments.cbo_bilevel import VARIANT_KEYS  # noqa: E402
-from mfsweep.reports.cbo_bilevel_table import bilevel_table  # noqa: E402
+from mfsweep.reports.cbo_bilevel_table import VARIANT_KEYS, bilevel_table
 
 
-def plot_bilevel(store, success_png, errors_png):
-    """Success rate per problem and variant (the paper's as markers); log10 error of every run."""
-    combined = storage.open_store(store).load()
+def plot_bilevel(combined):
+    """(success figure, errors figure) of the combined Dataset (dims problem, *variants, run).
+
+    Success rate per problem and variant as bars (the paper's as markers); log10 error of every run.
+    """
     table = bilevel_table(combined).set_index("problem")
     problems = list(combined.problem.values)
     variants = table[list(VARIANT_KEYS)].drop_duplicates().to_dict("records")
@@ -30,9 +27,9 @@ def plot_bilevel(store, success_png, errors_png):
     ax.set(ylabel="success rate (%)", ylim=(0, 105),
            title=f"MS-CBO bi-level, {combined.sizes['run']} runs per cell", **ticks)
     ax.legend(fontsize="small", loc="lower left")
-    _save(fig, success_png)
+    fig.tight_layout()
 
-    fig, ax = plt.subplots(figsize=(8, 4))
+    errors_fig, ax = plt.subplots(figsize=(8, 4))
     for n, variant in enumerate(variants):
         errors = combined.error.sel(**variant)
         for m, problem in enumerate(problems):
@@ -44,7 +41,8 @@ def plot_bilevel(store, success_png, errors_png):
     ax.axhline(np.log10(threshold), color="k", linestyle="--", linewidth=1, label="success threshold")
     ax.set(ylabel=r"$\log_{10}$ error", title="error of every run, eq. (5.4)", **ticks)
     ax.legend(fontsize="small")
-    _save(fig, errors_png)
+    errors_fig.tight_layout()
+    return fig, errors_fig
 
 
 def _offset(n, count, width):
@@ -53,9 +51,3 @@ def _offset(n, count, width):
 
 def _label(variant):
     return ", ".join(str(value) for value in variant.values())
-
-
-def _save(fig, path):
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)

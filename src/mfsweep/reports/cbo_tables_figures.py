@@ -1,20 +1,14 @@
 """Figures of Tables 2-4 (success rates, ours against the paper's) and Fig. 3 of Herty et al. (2024)."""
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from mfsweep.cbo.bilevel import MSCBOParams, run_bilevel  # noqa: E402
-from mfsweep.reports.cbo_tables_table import comparison_table  # noqa: E402
-from mfsweep.cbo.objectives import minmax_problem  # noqa: E402
-from mfsweep.seeding import seed_sequence  # noqa: E402
+from mfsweep.reports.cbo_tables_table import comparison_table
 
 
-def plot_success(stores, png):
-    """Success rate per cell, one panel per table; the paper's as black bars."""
-    table = comparison_table(stores)
+def plot_success(datasets):
+    """Success rate per cell of the cell Datasets, one panel per table, the paper's as black bars; a Figure."""
+    table = comparison_table(datasets)
     names = list(dict.fromkeys(table.table))
     fig, axes = plt.subplots(1, len(names), figsize=(5 * len(names), 4.5), squeeze=False)
     for ax, name in zip(axes[0], names):
@@ -28,38 +22,21 @@ def plot_success(stores, png):
         ax.set(ylabel="success rate (%)", ylim=(0, 105), title=name)
         ax.legend(fontsize="small")
     fig.tight_layout()
-    fig.savefig(png, dpi=120)
-    plt.close(fig)
+    return fig
 
 
-def illustration_plan(config):
-    """The Algorithm-1 parameters of Fig. 3, its problems checked; a ValueError names the key."""
-    spec = config["cbo_tables"]["illustration"]
-    for name in spec["problems"]:
-        try:
-            minmax_problem(name)
-        except ValueError as error:
-            raise ValueError(f"cbo_tables.illustration.problems: {error}") from None
-    return MSCBOParams.from_mapping(spec["params"], "cbo_tables.illustration.params")
+def plot_illustration(datasets):
+    """Fig. 3: initial (blue) and final (red) (X^i, v^i) of one 1-D MS-CBO run over the landscape F(x, y); a Figure.
 
-
-def plot_illustration(config, png):
-    """Fig. 3: initial (blue) and final (red) (X^i, v^i) of one 1-D MS-CBO run over the landscape F(x, y)."""
-    spec = config["cbo_tables"]["illustration"]
-    params = illustration_plan(config)
-    grid = np.linspace(params.init_low, params.init_high, 201)
-    fig, axes = plt.subplots(1, len(spec["problems"]), figsize=(4.5 * len(spec["problems"]), 4.2), squeeze=False)
-    for ax, name in zip(axes[0], spec["problems"]):
-        problem = minmax_problem(name)
-        run = run_bilevel(problem, params, seed_sequence(config["seed"], "cbo_illustration", name, 0),
-                          keep_particles=True)
-        xx, yy = np.meshgrid(grid, grid)
-        landscape = problem.F(xx[..., None], yy[..., None])
-        ax.contourf(xx, yy, landscape, levels=30, cmap="Greys")
-        ax.plot(run["X0"][:, 0], run["v0"][:, 0], "o", color="C0", label="initial (X, v)")
-        ax.plot(run["X"][:, 0], run["v"][:, 0], "o", color="C3", label="final (X, v)")
-        ax.set(xlabel="x", ylabel="y", title=f"F = {problem.F.describe()}")
+    ``datasets``: :func:`mfsweep.experiments.cbo_tables.illustration`, one per function.
+    """
+    fig, axes = plt.subplots(1, len(datasets), figsize=(4.5 * len(datasets), 4.2), squeeze=False)
+    for ax, ds in zip(axes[0], datasets):
+        run = ds.isel(run=0, dim=0)
+        ax.contourf(ds.x_grid, ds.y_grid, ds.landscape, levels=30, cmap="Greys")
+        ax.plot(run.X0, run.v0, "o", color="C0", label="initial (X, v)")
+        ax.plot(run.X, run.v, "o", color="C3", label="final (X, v)")
+        ax.set(xlabel="x", ylabel="y", title=f"F = {ds.attrs['objective_F']}")
         ax.legend(fontsize="x-small")
     fig.tight_layout()
-    fig.savefig(png, dpi=120)
-    plt.close(fig)
+    return fig

@@ -3,16 +3,19 @@
 import numpy as np
 import pandas as pd
 
-from mfsweep import storage
 from mfsweep.reports.tables import reference_data, write_table
 
 PAPER_TABLES = "herty2024_tables234.csv"
-def comparison_table(stores):
-    """Success rate, mean/median error and mean wall time per (method, problem, size), with the paper's cell."""
+
+
+def comparison_table(datasets):
+    """Success rate, mean/median error and mean wall time per (method, problem, size), with the paper's cell.
+
+    ``datasets``: the cell Datasets (dims size, run) of :mod:`mfsweep.experiments.cbo_tables`.
+    """
     paper = reference_data(PAPER_TABLES, dtype={"problem": str})
     rows = []
-    for path in stores:
-        ds = storage.open_store(path).load()
+    for ds in datasets:
         for size in ds["size"].values:
             cell = ds.sel(size=size)
             rows.append({
@@ -34,9 +37,9 @@ def comparison_table(stores):
     return merged
 
 
-def write_comparison_table(stores, outputs):
-    """Write the table to outputs["csv"|"md"|"tex"|"html"]."""
-    write_table(comparison_table(stores), outputs,
+def write_comparison_table(datasets, outputs):
+    """Write the table of the cell Datasets to outputs["csv"|"md"|"tex"|"html"]."""
+    write_table(comparison_table(datasets), outputs,
                 {"success_%": ".0f", "mean_error": ".3e", "median_error": ".3e", "mean_wall_time_s": ".2f",
                  "paper_success_%": "g", "paper_mean_error": ".3e", "paper_time_s": ".3f"},
                 label="tab:cbo-tables",

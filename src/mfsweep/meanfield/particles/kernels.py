@@ -14,7 +14,7 @@ interaction F(x) = x^2/2 gives -theta/N sum_j F'(x_i - x_j) = -theta (x_i - xbar
   with g = -M (V0' + psi') + beta^{-1} M', b = sqrt(2 M / beta) and c = b b'/2 = M'/(2 beta).
 
 The space-dependent coefficients come as rows of a table on a uniform grid (linear
-interpolation; see :mod:`.particles` for how they are built and how accurate they are):
+interpolation; see :mod:`.tables` for how they are built and how accurate they are):
 ``[f]`` for the full system, ``[g, M, b, c]`` for the homogenized one. The kernel never stores
 the trajectory: it records the mean on every ``record_every``-th step, the positions at the
 snapshot steps and a histogram accumulated over the recorded steps from ``average_from`` on.
@@ -22,28 +22,30 @@ snapshot steps and a histogram accumulated over the recorded steps from ``averag
 Step stability: the local stiffness of a particle-step at x in cell j is kappa = s_j + theta
 (full) or s_j + theta M(x) (homogenized; the term theta M'(x) (x - xbar) of the linearised drift
 is left out), with s_j = -(drift[j+1] - drift[j]) / h the slope of the interpolated drift row on
-the cell (:attr:`.particles.DriftTable.stiffness` tabulates the same finite difference). The step
+the cell (:attr:`.tables.DriftTable.stiffness` tabulates the same finite difference). The step
 multiplies perturbations by 1 - dt kappa: it is unstable where dt kappa >= 2. The kernel counts
 those particle-steps and tracks the largest kappa met, forming s_j from the two drift values it
 already reads for the interpolation (no extra table read; positions, means, histograms and the
 random stream are those of the kernel without the count), and stops early, after the step at
 which the count exceeds ``unstable_limit`` (a run that cannot meet its tolerance any more, see
-:func:`.particles.run_particles`). The count is branch-free on purpose: with ``fastmath`` reassoc
+:func:`.method.simulate`). The count is branch-free on purpose: with ``fastmath`` reassoc
 the compiled update depends on the code around it, and an ``if`` around the count (or one loop per
 model) re-associated x + (a dt + b dW) and changed the last bits of the positions;
 ``tests/test_particles.py`` pins them against a copy of the kernel without the count.
+
+Compiled with :data:`mfsweep.numba_policy.fast` (``reassoc`` and ``contract`` fastmath, the flags
+the stored results were made with: other flags change their last bits).
 """
 
 import numpy as np
-from numba import njit
 
-JIT = dict(cache=True, nogil=True, fastmath={"reassoc", "contract"}, error_model="numpy")
+from mfsweep.numba_policy import fast
 
 DRIFT, MOBILITY, DIFFUSION, MILSTEIN = 0, 1, 2, 3
 """Table rows of the homogenized system (the full system has only DRIFT)."""
 
 
-@njit(**JIT)
+@fast
 def simulate(x, rng, table, x_lo, inv_h, homogenized, theta, dt, noise, n_steps, record_every,
              snapshot_steps, bin_lo, bin_inv_width, n_bins, average_from, unstable_limit):
     """Advance ``x`` (modified in place) by up to ``n_steps`` steps.
@@ -114,7 +116,7 @@ def simulate(x, rng, table, x_lo, inv_h, homogenized, theta, dt, noise, n_steps,
     return means, snapshots, counts, -1, n_steps, unstable, _largest(homogenized, max_kappa, min_slope, inv_h, theta)
 
 
-@njit(**JIT)
+@fast
 def _largest(homogenized, max_kappa, min_slope, inv_h, theta):
     """The largest kappa met (-inf if none) from the kernel's running extremes."""
     if homogenized:

@@ -1,4 +1,4 @@
-"""Numba kernel of one implicit Scharfetter-Gummel step of the McKean-Vlasov equation (see :mod:`.fokker_planck`).
+"""Numba kernel of one implicit Scharfetter-Gummel step of the McKean-Vlasov equation (see :mod:`.solver`).
 
 Cell-centred finite volumes x_i, spacing h, no-flux boundaries. With phi = beta U (U the
 potential of the step, including the lagged interaction) and D_f = M(x_f)/beta at the faces,
@@ -9,15 +9,17 @@ the Scharfetter-Gummel flux between cells i and i+1 is
 which vanishes exactly on the discrete Gibbs state p ~ exp(-phi). Backward Euler gives
 (I - dt A) p_new = p_old with A tridiagonal, zero column sums (mass is conserved) and
 non-negative off-diagonals (an M-matrix: p_new > 0 whenever p_old >= 0 is nonzero).
+
+Compiled with :data:`mfsweep.numba_policy.strict` (no fastmath: the flags the stored results were
+made with).
 """
 
 import numpy as np
-from numba import njit
 
-JIT = dict(cache=True, nogil=True, error_model="numpy")
+from mfsweep.numba_policy import strict
 
 
-@njit(**JIT)
+@strict
 def bernoulli(z):
     """B(z) = z / (e^z - 1), B(0) = 1; B(z) -> 0 for z -> +inf, -> -z for z -> -inf."""
     if abs(z) < 1e-10:
@@ -25,7 +27,7 @@ def bernoulli(z):
     return z / np.expm1(z)
 
 
-@njit(**JIT)
+@strict
 def implicit_step(p, phi, face_diffusion, inv_h2, dt):
     """p_new solving (I - dt A) p_new = p (Thomas algorithm; the M-matrix needs no pivoting)."""
     n = p.size

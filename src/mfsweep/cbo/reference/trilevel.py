@@ -3,7 +3,7 @@
 A line-by-line statement of Algorithm 2 of Herty, Huang, Kalise & Kouhkouh (2024)
 ("Approach 2": the R-particles of X^i are attached to the consensus v^i of its
 Y-particles), written from the pseudo-code to test the numba kernel
-:func:`mfsweep.cbo.trilevel.ms_cbo_trilevel` against: both draw the same normals from
+:func:`mfsweep.cbo.kernels.trilevel.ms_cbo_trilevel` against: both draw the same normals from
 the same ``numpy.random.Generator`` in the same order, so they must agree to rounding.
 Objectives are evaluated in full at every consensus (no caching, no dropped terms).
 

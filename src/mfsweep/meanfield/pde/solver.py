@@ -4,15 +4,15 @@ Both equations are solved in gradient-flow form
 
     d_t p = d_x( Mob(x) p d_x xi ),   xi = beta^{-1} ln p + V(x) + theta (x^2/2 - m(t) x),  m = int x p,
 
-with Mob = 1, V = V^eps (full, eq. 4.6) or Mob = M(x) (eq. 2.16), V = V0 + psi (eq. 2.21)
-(homogenized). The paper prints eq. (2.20)/(4.7) with an extra +beta^{-1} M' p inside the
-bracket; the drift of its own McKean SDE (2.22), -M (V0' + psi' + theta(x - m)) + beta^{-1} M',
+with Mob = 1, V = V^eps for ``Full(eps)`` (eq. 4.6), or Mob = M(x) (eq. 2.16), V = V0 + psi
+(eq. 2.21) for ``Homogenized(psi_sign)``. The paper prints eq. (2.20)/(4.7) with an extra
++beta^{-1} M' p inside the bracket; the drift of its own McKean SDE (2.22), -M (V0' + psi' + theta(x - m)) + beta^{-1} M',
 gives the form above (d_x(beta^{-1} d_x(M p) - beta^{-1} M' p) = d_x(beta^{-1} M d_x p)), whose
 stationary states are eq. (2.24): we implement that.
 
 Discretisation (after Carrillo, Chertock & Huang 2015, in its Scharfetter-Gummel form): cell-centred
 finite volumes with no-flux boundaries, the exponentially fitted flux of
-:mod:`.fokker_planck_kernels`, backward Euler with the interaction's m lagged (the concave part
+:mod:`.kernels`, backward Euler with the interaction's m lagged (the concave part
 -theta m^2/2 of the free energy explicit, the convex rest implicit). Hence, for any step size:
 
 * mass is conserved (zero column sums) and p stays positive (M-matrix);
@@ -27,16 +27,15 @@ Steps are adapted by step doubling (one step of dt against two of dt/2, L1 error
 and land exactly on the output times.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
-from . import homogenization as hom
-from .fokker_planck_kernels import implicit_step
-from .potentials import PERIOD, TwoScalePotential
+from ..model import homogenization as hom
+from ..model.dynamics import Dynamics, Full, Homogenized
+from ..model.potentials import PERIOD, TwoScalePotential
+from .kernels import implicit_step
 
 __all__ = ["FokkerPlanck", "Evolution", "gaussian"]
 
@@ -60,7 +59,7 @@ def gaussian(x, mean, variance):
 
 @dataclass(frozen=True)
 class FokkerPlanck:
-    """The McKean-Vlasov equation of ``potential`` at (theta, beta) on a cell-centred grid of ``domain``.
+    """The McKean-Vlasov equation of ``potential`` at (theta, beta) with ``dynamics`` on a cell-centred grid.
 
     Cell width: ``dx``, and for the full system at most 2 pi eps / ``cells_per_period``.
     """
@@ -68,16 +67,23 @@ class FokkerPlanck:
     potential: TwoScalePotential
     theta: float
     beta: float
-    homogenized: bool = False
-    psi_sign: str = "printed"
+    dynamics: Dynamics
     domain: tuple = (-10.0, 10.0)
     dx: float = 0.01
     cells_per_period: int = 32
 
+    def __post_init__(self):
+        if not isinstance(self.dynamics, (Full, Homogenized)):
+            raise TypeError(f"dynamics: expected Full(eps) or Homogenized(psi_sign), got {self.dynamics!r}")
+
+    @property
+    def homogenized(self) -> bool:
+        return self.dynamics.homogenized
+
     @property
     def h(self) -> float:
         lo, hi = self.domain
-        h = self.dx if self.homogenized else min(self.dx, PERIOD * self.potential.eps / self.cells_per_period)
+        h = self.dx if self.homogenized else min(self.dx, PERIOD * self.dynamics.eps / self.cells_per_period)
         return (hi - lo) / np.ceil((hi - lo) / h)
 
     @property
@@ -89,8 +95,8 @@ class FokkerPlanck:
     def confining(self, x) -> np.ndarray:
         """V^eps (full) or V0 + psi (homogenized)."""
         if self.homogenized:
-            return hom.homogenized_potential(self.potential, x, self.beta, psi_sign=self.psi_sign)
-        return self.potential.value(x)
+            return hom.homogenized_potential(self.potential, x, self.beta, psi_sign=self.dynamics.psi_sign)
+        return self.potential.value(x, self.dynamics.eps)
 
     def face_mobility(self) -> np.ndarray:
         """M at the faces: harmonic mean of the adjacent cells' M (second order where M is smooth; well

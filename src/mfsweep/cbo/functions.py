@@ -2,7 +2,7 @@
 
 These are the readable numpy definitions, vectorised over leading axes (the last axis
 is the dimension d). The numba kernels evaluate the same formulas in fused scalar loops
-(:mod:`mfsweep.cbo.kernels`); the tests check that both agree.
+(:mod:`mfsweep.cbo.kernels.terms`); the tests check that both agree.
 
 All three have their global minimum 0 at x = 0 (the paper's shifted Lévy function, see
 :func:`levy`), and so has the sphere function used by the quadratic problems.
@@ -52,7 +52,8 @@ def levy(u):
     return head + body + tail
 
 
-#: Name -> numpy function; the integer code of each name (its position) is what the
-#: numba kernels dispatch on, see :mod:`mfsweep.cbo.kernels`.
+#: Name -> numpy function. The integer code of each name (its position) is how the term rows of
+#: :class:`mfsweep.cbo.objectives.Objective` name their function for the kernels
+#: (:func:`mfsweep.cbo.kernels.terms.term_value`); the order is part of that contract.
 FUNCTIONS = {"sphere": sphere, "ackley": ackley, "rastrigin": rastrigin, "levy": levy}
 FUNCTION_CODES = {name: code for code, name in enumerate(FUNCTIONS)}

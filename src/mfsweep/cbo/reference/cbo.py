@@ -1,4 +1,4 @@
-"""Plain-numpy references of single-level CBO and SP-CBO, to test :mod:`mfsweep.cbo.saddle` against.
+"""Plain-numpy references of single-level CBO and SP-CBO, to test :mod:`mfsweep.cbo.kernels.cbo` against.
 
 Written from the methods' descriptions, whole-array numpy throughout:
 

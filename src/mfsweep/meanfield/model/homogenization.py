@@ -25,11 +25,10 @@ trapezoid rule over one period (spectrally accurate for smooth periodic integran
 log-sum-exp.
 """
 
-from __future__ import annotations
-
 import numpy as np
 from scipy.special import i0e, i1e, logsumexp
 
+from .dynamics import PSI_SIGNS as _SIGN_NAMES
 from .potentials import PERIOD, TwoScalePotential
 
 __all__ = [
@@ -48,7 +47,7 @@ __all__ = [
     "homogenized_potential_dx",
 ]
 
-PSI_SIGNS = {"printed": 1.0, "flipped": -1.0}
+PSI_SIGNS = dict(zip(_SIGN_NAMES, (1.0, -1.0)))
 """psi_sign option -> factor multiplying eq. (2.21)."""
 
 N_Y_DEFAULT = 256
@@ -77,7 +76,8 @@ def _method(potential: TwoScalePotential, method: str) -> str:
     if method == "auto":
         return "closed" if potential.closed_form else "quadrature"
     if method == "closed" and not potential.closed_form:
-        raise ValueError(f"V1 {potential.v1!r} has no closed form (not A(x) cos(y)); use method='quadrature'")
+        raise ValueError(f"V1 {potential.potential.v1.name!r} has no closed form (not A(x) cos(y)); "
+                         f"use method='quadrature'")
     if method not in ("closed", "quadrature"):
         raise ValueError(f"method must be 'auto', 'closed' or 'quadrature', got {method!r}")
     return method
@@ -120,7 +120,7 @@ def psi(potential: TwoScalePotential, x, beta: float, *, psi_sign: str = "printe
 
 
 def psi_dx(potential: TwoScalePotential, x, beta: float, *, psi_sign: str = "printed", method: str = "auto",
-           n_y: int = N_Y_DEFAULT):
+           n_y: int = N_Y_DEFAULT, needed_by: str = "psi'(x)"):
     """psi'(x) = <d_x V1>_w with w ~ exp(-beta V1(x, .)) (times the sign factor); away from breakpoints."""
     s = psi_sign_factor(psi_sign)
     x = np.asarray(x, dtype=float)
@@ -128,8 +128,12 @@ def psi_dx(potential: TwoScalePotential, x, beta: float, *, psi_sign: str = "pri
         return np.zeros_like(x)
     if _method(potential, method) == "closed":
         amp = potential.amplitude(x)
-        return -s * potential.amplitude_dx(x) * bessel_ratio(beta * amp)
-    return s * _weighted_y_mean(potential, x, -beta, potential.v1_dx, n_y)
+        return -s * potential.amplitude_dx(x, needed_by) * bessel_ratio(beta * amp)
+    return s * _weighted_y_mean(potential, x, -beta, _dx(potential, needed_by), n_y)
+
+
+def _dx(potential, needed_by):
+    return lambda x, y: potential.v1_dx(x, y, needed_by)
 
 
 def fast_energy(potential: TwoScalePotential, x, beta: float, *, method: str = "auto", n_y: int = N_Y_DEFAULT):
@@ -164,7 +168,8 @@ def mobility(potential: TwoScalePotential, x, beta: float, *, method: str = "aut
     return np.exp(-lm - lp)
 
 
-def mobility_dx(potential: TwoScalePotential, x, beta: float, *, method: str = "auto", n_y: int = N_Y_DEFAULT):
+def mobility_dx(potential: TwoScalePotential, x, beta: float, *, method: str = "auto", n_y: int = N_Y_DEFAULT,
+                needed_by: str = "M'(x)"):
     """M'(x) = beta M (<d_x V1>_- - <d_x V1>_+), <.>_-/+ weighted by exp(-/+ beta V1); away from breakpoints."""
     x = np.asarray(x, dtype=float)
     if not potential.has_fluctuations:
@@ -172,9 +177,9 @@ def mobility_dx(potential: TwoScalePotential, x, beta: float, *, method: str = "
     m = mobility(potential, x, beta, method=method, n_y=n_y)
     if _method(potential, method) == "closed":
         amp = potential.amplitude(x)
-        return -2.0 * beta * m * potential.amplitude_dx(x) * bessel_ratio(beta * amp)
-    gm = _weighted_y_mean(potential, x, -beta, potential.v1_dx, n_y)
-    gp = _weighted_y_mean(potential, x, +beta, potential.v1_dx, n_y)
+        return -2.0 * beta * m * potential.amplitude_dx(x, needed_by) * bessel_ratio(beta * amp)
+    gm = _weighted_y_mean(potential, x, -beta, _dx(potential, needed_by), n_y)
+    gp = _weighted_y_mean(potential, x, +beta, _dx(potential, needed_by), n_y)
     return beta * m * (gm - gp)
 
 
@@ -185,6 +190,7 @@ def homogenized_potential(potential: TwoScalePotential, x, beta: float, *, psi_s
 
 
 def homogenized_potential_dx(potential: TwoScalePotential, x, beta: float, *, psi_sign: str = "printed",
-                             method: str = "auto", n_y: int = N_Y_DEFAULT):
+                             method: str = "auto", n_y: int = N_Y_DEFAULT, needed_by: str = "V0'(x) + psi'(x)"):
     """V0'(x) + psi'(x)."""
-    return potential.v0_derivative(x) + psi_dx(potential, x, beta, psi_sign=psi_sign, method=method, n_y=n_y)
+    return potential.v0_derivative(x, needed_by) + psi_dx(potential, x, beta, psi_sign=psi_sign, method=method,
+                                                          n_y=n_y, needed_by=needed_by)

@@ -6,8 +6,9 @@ All stationary states for the Curie-Weiss interaction F(x) = x^2/2 are the Gibbs
 
 subject to m = R(m) := int x p(x; m) dx (eq. 1.9), with
 
-* W = V^eps = V0 + V1(x, x/eps) for finite eps (eqs. 3.3-3.4), and
-* W = V0 + psi (psi of eq. 2.21, see :mod:`.homogenization`) for the homogenized problem (eq. 2.25).
+* W = V^eps = V0 + V1(x, x/eps) for the full dynamics ``Full(eps)`` (eqs. 3.3-3.4), and
+* W = V0 + psi (psi of eq. 2.21, see :mod:`~mfsweep.meanfield.model.homogenization`) for
+  ``Homogenized(psi_sign)`` (eq. 2.25).
 
 Identities used (exact for the Gibbs family, so no finite differences are needed):
 
@@ -17,7 +18,7 @@ Identities used (exact for the Gibbs family, so no finite differences are needed
   d(beta psi)/d beta (psi depends on beta; s = +1 printed, -1 flipped).
 * Free energy (eq. 1.5) of p(.; m): F = beta^{-1} int p ln p + int W p + (theta/2) Var_p
   (int int (x-y)^2/2 p p = Var_p); for a Gibbs state this equals -beta^{-1} ln Z + theta m mu - theta mu^2/2,
-  mu = R(m). For the homogenized problem W = V0 + psi (normalised psi, see :mod:`.homogenization`).
+  mu = R(m). For the homogenized problem W = V0 + psi (normalised psi, see :mod:`~mfsweep.meanfield.model.homogenization`).
 
 Quadrature: composite trapezoid rule on a uniform lattice x_j = j h, j = -K..K (spectrally accurate
 for the smooth, rapidly decaying integrands). h = ``GridSpec.dx`` (default 0.01: a Gaussian well of
@@ -92,8 +93,6 @@ difference decays faster than any power of eps (case 4, theta = 0.5, beta = 10: 
 2e-15 at eps = 0.1, 0.05, 0.02, 0.01); the flipped sign is not the limit.
 """
 
-from __future__ import annotations
-
 import warnings
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
@@ -102,8 +101,9 @@ from typing import NamedTuple
 import numpy as np
 from scipy.optimize import brentq
 
-from . import homogenization as hom
-from .potentials import PERIOD, TwoScalePotential
+from ..model import homogenization as hom
+from ..model.dynamics import Dynamics, Full, Homogenized
+from ..model.potentials import PERIOD, MissingDerivativeError, TwoScalePotential
 
 __all__ = [
     "QuadratureResolutionError",
@@ -312,6 +312,17 @@ def _piecewise_gradient(f, xs, breakpoints):
     return out
 
 
+def _or_gradient(exact, values, x, breakpoints):
+    """``exact()``, or where the potential lacks that derivative the piecewise gradient of ``values()`` on ``x``."""
+    try:
+        return exact()
+    except MissingDerivativeError:
+        f = np.asarray(values())
+        if f.ndim == 1:
+            return _piecewise_gradient(f, x, breakpoints)
+        return np.stack([_piecewise_gradient(column, x, breakpoints) for column in f.T], axis=1)
+
+
 def _asfloat(v):
     a = np.asarray(v, dtype=float)
     return float(a) if a.ndim == 0 else a
@@ -321,41 +332,46 @@ def _asfloat(v):
 class MeanFieldProblem:
     """Stationary McKean-Vlasov problem: potential, interaction strength theta, and which W.
 
-    ``homogenized=False``: W = V^eps (eps = ``potential.eps``); ``True``: W = V0 + psi with
-    ``psi_sign`` ("printed" = eq. 2.21, or "flipped"). ``beta`` is an optional default for the
-    methods' ``beta`` argument. ``method``/``n_y`` select closed-form or quadrature psi.
-    All methods broadcast ``m`` and ``beta`` (scalar in -> float out).
+    ``dynamics``: ``Full(eps)``, W = V^eps; ``Homogenized(psi_sign)``, W = V0 + psi with psi of
+    eq. 2.21 as printed or flipped. ``beta`` is an optional default for the methods' ``beta``
+    argument. ``method``/``n_y`` select closed-form or quadrature psi. All methods broadcast
+    ``m`` and ``beta`` (scalar in -> float out).
     """
 
     potential: TwoScalePotential
     theta: float
+    dynamics: Dynamics
     beta: float | None = None
-    homogenized: bool = False
-    psi_sign: str = "printed"
     grid: GridSpec = field(default_factory=GridSpec)
     method: str = "auto"
     n_y: int = hom.N_Y_DEFAULT
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self):
-        hom.psi_sign_factor(self.psi_sign)
+        if not isinstance(self.dynamics, (Full, Homogenized)):
+            raise TypeError(f"dynamics: expected Full(eps) or Homogenized(psi_sign), got {self.dynamics!r}")
         if self.homogenized and self.potential.has_fluctuations:
             hom._method(self.potential, self.method)
 
-    def replace(self, **changes) -> MeanFieldProblem:
+    def replace(self, **changes) -> "MeanFieldProblem":
         return replace(self, **changes)
 
     # ------------------------------------------------------------------------------------------
     # which potential
     # ------------------------------------------------------------------------------------------
     @property
+    def homogenized(self) -> bool:
+        return self.dynamics.homogenized
+
+    @property
+    def eps(self) -> float:
+        """The scale separation of the full dynamics."""
+        return self.dynamics.eps
+
+    @property
     def fast_scale(self) -> bool:
         """True when the quadrature must resolve the period 2 pi eps."""
         return (not self.homogenized) and self.potential.has_fluctuations
-
-    @property
-    def _sign(self) -> float:
-        return hom.psi_sign_factor(self.psi_sign)
 
     def _beta(self, beta):
         if beta is None:
@@ -368,9 +384,10 @@ class MeanFieldProblem:
         """W(x): V^eps(x) (finite eps) or V0(x) + psi(x; beta) (homogenized)."""
         x = np.asarray(x, dtype=float)
         if not self.homogenized:
-            return self.potential.value(x)
+            return self.potential.value(x, self.eps)
         beta = self._beta(beta)
-        return hom.homogenized_potential(self.potential, x, beta, psi_sign=self.psi_sign, method=self.method, n_y=self.n_y)
+        return hom.homogenized_potential(self.potential, x, beta, psi_sign=self.dynamics.psi_sign, method=self.method,
+                                         n_y=self.n_y)
 
     # ------------------------------------------------------------------------------------------
     # grid
@@ -378,7 +395,7 @@ class MeanFieldProblem:
     @property
     def lattice_spacing(self) -> float:
         g = self.grid
-        target = min(PERIOD * self.potential.eps / g.points_per_period, g.dx) if self.fast_scale else g.dx
+        target = min(PERIOD * self.eps / g.points_per_period, g.dx) if self.fast_scale else g.dx
         pos = [abs(b) for b in self.potential.breakpoints if b != 0.0]
         if pos:
             b = min(pos)
@@ -455,7 +472,7 @@ class MeanFieldProblem:
         if self.homogenized:
             static["v0"] = self.potential.v0_value(x)
         else:
-            static["W"] = self.potential.value(x)
+            static["W"] = self.potential.value(x, self.eps)
         out = (qg, static)
         grids[K] = out
         while len(grids) > 24:
@@ -475,10 +492,10 @@ class MeanFieldProblem:
         qg, st = self._lattice(K)
         if self.homogenized:
             pot = self.potential
-            ps = hom.psi(pot, qg.x, beta, psi_sign=self.psi_sign, method=self.method, n_y=self.n_y)
+            ps = hom.psi(pot, qg.x, beta, psi_sign=self.dynamics.psi_sign, method=self.method, n_y=self.n_y)
             W = st["v0"] + ps
             u = hom.fast_energy(pot, qg.x, beta, method=self.method, n_y=self.n_y)
-            f0 = st["v0"] + self._sign * u + self.theta * st["x2"]
+            f0 = st["v0"] + self.dynamics.sign * u + self.theta * st["x2"]
         else:
             W = st["W"]
             f0 = W + self.theta * st["x2"]
@@ -504,18 +521,21 @@ class MeanFieldProblem:
         n = int(np.ceil(X / g.envelope_dx - 1e-9)) + 1
         x = np.linspace(-n * g.envelope_dx, n * g.envelope_dx, 2 * n + 1)
         bps = pot.breakpoints
-        v0d = pot.v0_derivative(x)
+        # derivatives the potential lacks are replaced by finite differences on this grid (an estimate)
+        v0d = _or_gradient(lambda: pot.v0_derivative(x), lambda: pot.v0_value(x), x, ())
         slow = np.gradient(v0d, x) + self.theta  # V0'' + theta
         if self.homogenized:
             kappa = np.abs(slow)
             if pot.has_fluctuations:
-                dpsi = hom.psi_dx(pot, x, beta, psi_sign=self.psi_sign, method=self.method, n_y=self.n_y)
+                psi_args = dict(psi_sign=self.dynamics.psi_sign, method=self.method, n_y=self.n_y)
+                dpsi = _or_gradient(lambda: hom.psi_dx(pot, x, beta, **psi_args),
+                                    lambda: hom.psi(pot, x, beta, **psi_args), x, bps)
                 kappa = np.abs(slow + _piecewise_gradient(dpsi, x, bps))
         elif self.fast_scale:
             # E'' = V0'' + theta + d_x^2 V1 + 2 d_x d_y V1 / eps + d_y^2 V1 / eps^2 at y = x / eps
-            eps = pot.eps
+            eps = self.eps
             if pot.closed_form:  # V1 = A cos y: c2 = |A|, c1 = |A'|, c0 = |A''|
-                a_dx = pot.amplitude_dx(x)
+                a_dx = _or_gradient(lambda: pot.amplitude_dx(x), lambda: pot.amplitude(x), x, bps)
                 c2, c1, c0 = np.abs(pot.amplitude(x)), np.abs(a_dx), np.abs(_piecewise_gradient(a_dx, x, bps))
                 # the mixed term is -2 A' sin(y) / eps; at a well bottom (E' = 0)
                 # |sin y| = eps |V0' + theta (x - m) + A' cos y| / |A| <= eps (|V0'| + theta (|x| + m_abs) + |A'|) / |A|
@@ -528,7 +548,8 @@ class MeanFieldProblem:
                 k1 = 1j * k
                 k1[-1] = 0.0  # Nyquist mode of an odd derivative
                 v = np.broadcast_to(pot.v1_value(x[:, None], y), (x.size, y.size))
-                d = np.broadcast_to(pot.v1_dx(x[:, None], y), (x.size, y.size))
+                d = _or_gradient(lambda: np.broadcast_to(pot.v1_dx(x[:, None], y), (x.size, y.size)),
+                                 lambda: v, x, bps)
                 c2 = np.abs(np.fft.irfft(-(k * k) * np.fft.rfft(v, axis=1), n=y.size, axis=1)).max(axis=1)
                 c1 = np.abs(np.fft.irfft(k1 * np.fft.rfft(d, axis=1), n=y.size, axis=1)).max(axis=1)
                 c0 = np.abs(np.stack([_piecewise_gradient(d[:, j], x, bps) for j in range(y.size)], axis=1)).max(axis=1)
@@ -552,7 +573,7 @@ class MeanFieldProblem:
             sig2 = np.where(kappa > 0, 1.0 / (beta * kappa), np.inf)
         q = 2.0 * np.pi**2 * sig2 / (h * h)
         if self.fast_scale:
-            eps = self.potential.eps
+            eps = self.eps
             a0, a1, a2 = _lattice_error_factors(q, nu=PERIOD * eps / h, z=beta * kappa * eps**2)
         else:
             a0, a1, a2 = _lattice_error_factors(q)
@@ -623,16 +644,17 @@ class MeanFieldProblem:
             else:
                 h_bad = mid
         if self.fast_scale:
-            n = int(8 * np.ceil(PERIOD * self.potential.eps / h_ok / 8.0 - 1e-9))
-            return f"set meanfield.grid.points_per_period >= {n}", PERIOD * self.potential.eps / n
+            n = int(8 * np.ceil(PERIOD * self.eps / h_ok / 8.0 - 1e-9))
+            return (f"set grid.points_per_period >= {n} (parameter grid_points_per_period; config "
+                    f"meanfield.grid.points_per_period)"), PERIOD * self.eps / n
         dx = float(f"{h_ok:.2g}")
         dx = dx if dx <= h_ok else float(f"{0.9 * h_ok:.2g}")
-        return f"set meanfield.grid.dx <= {dx:.2g}", dx
+        return f"set grid.dx <= {dx:.2g} (parameter grid_dx; config meanfield.grid.dx)", dx
 
     def _describe(self) -> str:
         if self.homogenized:
             return "homogenized" if self.potential.has_fluctuations else "no fluctuations"
-        return f"eps = {self.potential.eps:g}" if self.potential.has_fluctuations else "no fluctuations"
+        return f"eps = {self.eps:g}" if self.potential.has_fluctuations else "no fluctuations"
 
     def check_resolution(self, beta=None, m_abs: float = 0.0, *, what: str | None = None) -> float:
         """Raise :class:`QuadratureResolutionError` if :meth:`resolution_error` exceeds ``grid.tolerance``.
@@ -896,9 +918,9 @@ def free_energy(m, beta, problem: MeanFieldProblem):
     return problem.free_energy(m, beta)
 
 
-def critical_betas(potential: TwoScalePotential, theta: float, beta_range, *, homogenized: bool = False,
-                   psi_sign: str = "printed", grid: GridSpec | None = None, n_scan: int = 400,
-                   spacing: str = "geometric", xtol: float = 1e-10, return_scan: bool = False):
+def critical_betas(potential: TwoScalePotential, theta: float, beta_range, dynamics: Dynamics, *,
+                   grid: GridSpec | None = None, n_scan: int = 400, spacing: str = "geometric", xtol: float = 1e-10,
+                   return_scan: bool = False):
     """Every root in beta_range of beta theta Var_{m=0} = 1 (eqs. 1.10, 2.27, 4.4); see MeanFieldProblem.critical_betas."""
-    prob = MeanFieldProblem(potential, theta, homogenized=homogenized, psi_sign=psi_sign, grid=grid or GridSpec())
+    prob = MeanFieldProblem(potential, theta, dynamics, grid=grid or GridSpec())
     return prob.critical_betas(beta_range, n_scan=n_scan, spacing=spacing, xtol=xtol, return_scan=return_scan)

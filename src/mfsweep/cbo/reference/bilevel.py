@@ -1,4 +1,4 @@
-"""Plain-numpy reference implementation of multiscale CBO for bi-level problems.
+"""Plain-numpy reference of multiscale CBO for bi-level problems (Algorithm 1).
 
 This module is the readable, line-by-line statement of Algorithm 1 ("multiscale
 CBO for bi-level optimization problems") of Herty, Huang, Kalise & Kouhkouh
@@ -27,38 +27,10 @@ paper); the paper's tests use n = m = d.
 
 import numpy as np
 
+from mfsweep.cbo.reference import D_R_delta, check_finite, consensus, psi_R
+
 _PAIRINGS = ("printed", "own")
 _UPDATES = ("gauss_seidel", "jacobi")
-
-
-def psi_R(v, R):
-    """Componentwise truncation ψ_R of §3.1: v_k if |v_k| <= R, else R v_k / |v_k|."""
-    return np.clip(v, -R, R)
-
-
-def D_R_delta(v, R, delta):
-    """Diagonal of D_R^δ(v) (§3.1): the vector δ + min(|v_k|, R)."""
-    return delta + np.minimum(np.abs(v), R)
-
-
-def consensus(points, energies, weight_scale):
-    """Weighted mean of ``points`` (K, d) with weights exp(-weight_scale * energies).
-
-    The minimum energy is subtracted before exponentiating (log-sum-exp), so
-    huge weight scales (e.g. 1e15) are safe and pick out the minimiser(s).
-    """
-    energies = np.asarray(energies, dtype=float)
-    _check_finite("energies", energies)
-    weights = np.exp(-weight_scale * (energies - energies.min()))
-    mean = weights @ points / weights.sum()
-    _check_finite("consensus point", mean)
-    return mean
-
-
-def _check_finite(name, array):
-    """Raise FloatingPointError if ``array`` holds a NaN or an infinity."""
-    if not np.all(np.isfinite(array)):
-        raise FloatingPointError(f"non-finite value in {name}")
 
 
 def ms_cbo_bilevel_reference(F, G, x0, y0, rng, *, alpha, beta, lam1, lam2, sigma1, sigma2,
@@ -111,8 +83,8 @@ def ms_cbo_bilevel_reference(F, G, x0, y0, rng, *, alpha, beta, lam1, lam2, sigm
 
     X = np.array(x0, dtype=float)
     Y = np.array(y0, dtype=float)
-    _check_finite("x0", X)
-    _check_finite("y0", Y)
+    check_finite("x0", X)
+    check_finite("y0", Y)
     N, n = X.shape
     _, M, m = Y.shape
 
@@ -146,7 +118,7 @@ def ms_cbo_bilevel_reference(F, G, x0, y0, rng, *, alpha, beta, lam1, lam2, sigm
                 h = Y_i - c * v[i]                     # h_i^j of §3.1.2
                 Y_i += (-lam2 * psi_R(h, R2) * dtau
                         + sigma2 * D_R_delta(h, R2, delta2) * (np.sqrt(dtau) * xi))
-                _check_finite("Y", Y_i)
+                check_finite("Y", Y_i)
                 v[i] = lower_consensus(x_i, Y_i)       # consensus of Y_{i,τ}
                 z_aux = upper_consensus(X_read, v[i:i + 1] if pairing == "printed" else v)
                 z[i] = (1.0 - gamma) * z[i] + gamma * z_aux    # FLA
@@ -154,7 +126,7 @@ def ms_cbo_bilevel_reference(F, G, x0, y0, rng, *, alpha, beta, lam1, lam2, sigm
             g = x_i - z[i]                             # G_i of §3.1.4, with z̄_i ≈ z^i
             X[i] = (x_i - lam1 * psi_R(g, R1) * dt
                     + sigma1 * D_R_delta(g, R1, delta1) * (np.sqrt(dt) * xi))
-            _check_finite("X", X[i])
+            check_finite("X", X[i])
 
     X_bar = X.mean(axis=0)
     v_bar = v.mean(axis=0)

@@ -1,0 +1,8 @@
+"""The time-dependent McKean-Vlasov equation, full and homogenized (Gomes & Pavliotis 2017, Section 4.5).
+
+:mod:`.kernels` (numba), :mod:`.solver` (the Fokker-Planck solver), :mod:`.method` (``Params``, ``run``).
+"""
+
+from .method import SEED_LABEL, Params, run
+
+__all__ = ["SEED_LABEL", "Params", "run"]
