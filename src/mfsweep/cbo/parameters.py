@@ -9,14 +9,13 @@ is alpha in every algorithm). The result is a frozen dataclass subclassing
 """
 
 from dataclasses import dataclass
+from importlib import resources
 from typing import NamedTuple
+
+import yaml
 
 from mfsweep.params import Params as _Params, parameter, whole_steps
 
-PAIRINGS = ("printed", "own")
-X_UPDATES = ("gauss_seidel", "jacobi")
-LOOP_BOUNDS = ("inclusive", "exclusive")
-NOISES = ("anisotropic", "isotropic")
 #: The options of Algorithm 1 its pseudo-code leaves open (:class:`mfsweep.cbo.bilevel.Params`).
 VARIANTS = ("pairing", "x_update", "loop_bound")
 
@@ -31,56 +30,20 @@ class Symbol(NamedTuple):
     choices: tuple = ()
 
 
-#: Every parameter name of the CBO methods: its type, validity rule and meaning.
-SYMBOLS = {
-    "N": Symbol(int, POSITIVE, "N: number of X-particles (CBO, SP-CBO: of particles per population)"),
-    "M": Symbol(int, POSITIVE, "M: number of Y-particles of each X-particle"),
-    "P": Symbol(int, POSITIVE, "P: number of R-particles of each X-particle (Algorithm 2)"),
-    "dim": Symbol(int, POSITIVE, "d: dimension of every variable (the paper's tests take n = m = d)"),
-    "T_x": Symbol(float, POSITIVE, "T_x: horizon of the X-particles; T_x/dt outer iterations"),
-    "T_y": Symbol(float, POSITIVE, "T_y: horizon of the Y-particles per outer iteration; T_y/dtau "
-                                   "(Algorithm 1) or T_y/dt (Algorithm 2) inner iterations"),
-    "T_r": Symbol(float, POSITIVE, "T_r: horizon of the R-particles per Y-iteration; T_r/dt iterations"),
-    "T": Symbol(float, POSITIVE, "T: horizon; T/dt steps (CBOSP.m: for k = 1:T/dt)"),
-    "dt": Symbol(float, POSITIVE, "Delta t: time step of the X-particles (Algorithm 2: of every level)"),
-    "dtau": Symbol(float, POSITIVE, "Delta tau: time step of the Y-particles (Algorithm 1)"),
-    "alpha": Symbol(float, POSITIVE, "alpha: exponent of the upper-level weights omega_alpha = exp(-alpha F) "
-                                     "(eqs. 2.5, 2.7); SP-CBO: of the minimising population"),
-    "beta": Symbol(float, POSITIVE, "beta: exponent of the lower-level weights exp(-beta G) (eq. 2.9); "
-                                    "SP-CBO: of the maximising population, exp(+beta F)"),
-    "alpha1": Symbol(float, POSITIVE, "alpha_1: exponent of omega_1 = exp(-alpha_1 F) (upper level)"),
-    "alpha2": Symbol(float, POSITIVE, "alpha_2: exponent of omega_2 = exp(-alpha_2 G) (middle level)"),
-    "alpha3": Symbol(float, POSITIVE, "alpha_3: exponent of omega_3 = exp(-alpha_3 E) (lower level)"),
-    "lambda1": Symbol(float, NONNEGATIVE, "lambda_1: drift rate of the X-particles (eq. 3.1)"),
-    "lambda2": Symbol(float, NONNEGATIVE, "lambda_2: drift rate of the Y-particles (eq. 3.1)"),
-    "lam": Symbol(float, NONNEGATIVE, "lambda: drift rate of every particle"),
-    "sigma1": Symbol(float, NONNEGATIVE, "sigma_1: noise strength of the X-particles (eq. 3.1)"),
-    "sigma2": Symbol(float, NONNEGATIVE, "sigma_2: noise strength of the Y-particles (eq. 3.1)"),
-    "sigma": Symbol(float, NONNEGATIVE, "sigma: noise strength of every particle"),
-    "gamma": Symbol(float, UNIT_INTERVAL, "gamma: weight of the forward-looking average z <- (1 - gamma) z "
-                                          "+ gamma z' (Section 3.3)"),
-    "delta1": Symbol(float, NONNEGATIVE, "delta_1: offset of the X-noise D_R^delta = diag(delta + min(|u_k|, R)) "
-                                         "(Section 3.1)"),
-    "delta2": Symbol(float, NONNEGATIVE, "delta_2: offset of the Y-noise D_R^delta (Section 3.1)"),
-    "delta": Symbol(float, NONNEGATIVE, "delta: offset of the noise D_Q^delta of every level (Section 3.1)"),
-    "R1": Symbol(float, NONNEGATIVE, "R_1: radius of the truncations psi_R, D_R^delta of the X-particles "
-                                     "(Section 3.1)"),
-    "R2": Symbol(float, NONNEGATIVE, "R_2: radius of the truncations of the Y-particles (Section 3.1)"),
-    "Q": Symbol(float, NONNEGATIVE, "Q: radius of the truncations psi_Q, D_Q^delta of every level"),
-    "c": Symbol(float, POSITIVE, "c: lower-level scale (Section 3.1.1): Y drifts toward c v, the z' and X* "
-                                 "weights use v/c, Y* = (1/c) consensus of the v^k"),
-    "init_low": Symbol(float, None, "lower end of the initial law U[init_low, init_high]^d of every particle "
-                                    "(rho_0 = mu_0, Section 5.1)"),
-    "init_high": Symbol(float, None, "upper end of the initial law U[init_low, init_high]^d"),
-    "pairing": Symbol(str, CHOICE, "z' weights: 'printed' omega_alpha(X^k, v^i/c), particle i's lower-level "
-                                   "consensus for every X^k (as printed); 'own' omega_alpha(X^k, v^k/c)", PAIRINGS),
-    "x_update": Symbol(str, CHOICE, "'gauss_seidel': X^i moves inside the i-loop (as printed); 'jacobi': every "
-                                    "X^i moves after it", X_UPDATES),
-    "loop_bound": Symbol(str, CHOICE, "'inclusive': the printed while t <= T/dt (T/dt + 1 iterations of every "
-                                      "loop); 'exclusive': T/dt iterations", LOOP_BOUNDS),
-    "noise": Symbol(str, CHOICE, "noise scale S: 'anisotropic' |X_i - x_alpha| componentwise; 'isotropic' "
-                                 "||X_i - x_alpha||_2", NOISES),
-}
+_RULES = {"positive": POSITIVE, "nonnegative": NONNEGATIVE, "unit_interval": UNIT_INTERVAL, "choice": CHOICE,
+          "any": None}
+
+
+def _load_symbols():
+    table = yaml.safe_load(resources.files("mfsweep.data").joinpath("cbo_parameters.yaml").read_text())
+    return {name: Symbol({"int": int, "float": float, "str": str}[entry["type"]], _RULES[entry["rule"]], entry["doc"],
+                         tuple(entry.get("choices", ()))) for name, entry in table.items()}
+
+
+#: Every parameter name of the CBO methods: its type, validity rule and meaning (``mfsweep/data/cbo_parameters.yaml``).
+SYMBOLS = _load_symbols()
+PAIRINGS, X_UPDATES, LOOP_BOUNDS, NOISES = (SYMBOLS[name].choices for name in ("pairing", "x_update", "loop_bound",
+                                                                              "noise"))
 
 
 def declare(**defaults):
