@@ -19,6 +19,7 @@ include: "workflow/rules/cbo_tables.smk"
 include: "workflow/rules/meanfield.smk"
 include: "workflow/rules/particles.smk"
 include: "workflow/rules/mckean_vlasov.smk"
+include: "workflow/rules/sweeps.smk"
 
 
 rule all:

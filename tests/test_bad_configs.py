@@ -36,7 +36,7 @@ def test_the_corpus_covers_every_section():
     assert len(CORPUS) >= 70
     sections = {expectation(path).split(".")[0].split(":")[0].split("[")[0] for path in CORPUS}
     assert sections >= {"config", "seed", "limits", "dask", "cbo_bilevel", "meanfield", "particles",
-                        "mckean_vlasov", "cbo_tables"}
+                        "mckean_vlasov", "cbo_tables", "sweeps", "phase_diagrams"}
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=[path.stem for path in CORPUS])

@@ -1,5 +1,5 @@
 # Config validation and the helpers that turn the config into target files and rule params.
-from mfsweep.experiments import jobs
+from mfsweep.experiments import jobs, sweeps
 from mfsweep.experiments.config import ConfigError, load_config
 
 
@@ -60,6 +60,22 @@ def get_mckean_vlasov_stores(setting):
     return [f"results/mckean_vlasov/{setting}/{model}.zarr" for model in jobs.particle_models(spec)]
 
 
+def get_sweep_parts(wildcards):
+    """The part jobs of a sweep split into `parts` (none for an unsplit sweep)."""
+    parts = config["sweeps"][wildcards.name]["parts"]
+    return [f"results/sweeps/{wildcards.name}.part{part}.json" for part in range(parts)] if parts > 1 else []
+
+
+def get_sweep_overlays(wildcards):
+    """The stores a sweep's figure draws theory from (view.overlay)."""
+    return sweeps.overlay_stores(config, wildcards.name)
+
+
+def get_phase_diagram_stores(wildcards):
+    """{route: store} of one phase diagram."""
+    return sweeps.phase_diagram_stores(config, wildcards.diagram)
+
+
 def get_final_outputs():
     section = config["meanfield"]
     outputs = [*rules.cbo_bilevel_table.output, *rules.cbo_bilevel_figures.output, *rules.cbo_illustration.output]
@@ -77,4 +93,8 @@ def get_final_outputs():
         outputs += rules.particles_table.output
     for setting in config["mckean_vlasov"]["settings"]:
         outputs += [f"results/figures/mckean_vlasov/{setting}_{kind}.png" for kind in ("densities", "evolution")]
+    for name in config["sweeps"]:
+        outputs += [f"results/tables/sweeps/{name}.csv", f"results/figures/sweeps/{name}.png"]
+    for name in config["phase_diagrams"]:
+        outputs += [f"results/tables/phase_diagrams/{name}.csv", f"results/figures/phase_diagrams/{name}.png"]
     return outputs

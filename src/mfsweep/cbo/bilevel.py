@@ -17,6 +17,8 @@ then the kernel's noise (:mod:`mfsweep.cbo.kernels.bilevel`)::
     ds.success.mean()
 """
 
+import functools
+
 import numpy as np
 
 from mfsweep.cbo import problems, runner
@@ -27,6 +29,7 @@ from mfsweep.params import Params as _Params, whole_steps
 
 METHOD = "ms_cbo_bilevel"
 SEED_LABEL = "cbo_bilevel"  # run k of problem p draws from seed_sequence(seed, SEED_LABEL, p, k): the Table-1 streams
+resolve_problem = functools.partial(problems.resolve, kind="bilevel")  # checks a problem name before a sweep runs
 
 
 @declare(N=100, M=25, dim=10, T_x=50.0, T_y=0.5, dt=0.1, dtau=0.1, alpha=1e15, beta=1e15, lambda1=1.0,

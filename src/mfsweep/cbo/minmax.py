@@ -8,11 +8,14 @@ the same objectives as bi-level ones::
     ds = minmax.run("d", minmax.Params(c=0.19), runs=10)
 """
 
+import functools
+
 from mfsweep.cbo import bilevel, problems
 from mfsweep.cbo.bilevel import Params  # noqa: F401 (Algorithm 1's parameters are the method's)
 
 METHOD = "ms_cbo_minmax"
 SEED_LABEL = "cbo_minmax"
+resolve_problem = functools.partial(problems.resolve, kind="minmax")  # checks a problem name before a sweep runs
 
 
 def run(problem, params=None, *, runs=1, seed=0, success_threshold=0.25, keep_particles=False):

@@ -12,12 +12,15 @@ from its own stream, then the kernel's normals::
     ds = spcbo.run("d", spcbo.Params(N=50), runs=10)
 """
 
+import functools
+
 from mfsweep.cbo import problems, runner
 from mfsweep.cbo.kernels.cbo import spcbo
 from mfsweep.cbo.parameters import StepParams, declare
 
 METHOD = "sp_cbo"
 SEED_LABEL = "sp_cbo"
+resolve_problem = functools.partial(problems.resolve, kind="minmax")  # checks a problem name before a sweep runs
 
 
 @declare(N=100, dim=10, T=50.0, dt=0.1, alpha=1e15, beta=1e15, lam=1.0, sigma=2.0, init_low=-1.0,

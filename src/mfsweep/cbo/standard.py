@@ -12,6 +12,8 @@ stream first, then the kernel's normals::
     ds = standard.run("shifted_ackley", standard.Params(N=50), runs=10)
 """
 
+import functools
+
 import numpy as np
 
 from mfsweep.cbo import problems, runner
@@ -20,6 +22,7 @@ from mfsweep.cbo.parameters import NOISES, StepParams, declare  # noqa: F401 (th
 
 METHOD = "cbo"
 SEED_LABEL = "cbo"
+resolve_problem = functools.partial(problems.resolve, kind="single")  # checks a problem name before a sweep runs
 
 
 @declare(N=100, dim=10, T=5.0, dt=0.01, alpha=1e15, lam=1.0, sigma=2.0, init_low=-1.0, init_high=3.0,

@@ -34,6 +34,8 @@ U = U[init_low, init_high], then the kernel's normals::
     ds = trilevel.run("C", trilevel.Params(N=40, M=20, P=10, T_x=20.0), runs=4)
 """
 
+import functools
+
 from mfsweep.cbo import problems, runner
 from mfsweep.cbo.kernels.trilevel import algorithm2
 from mfsweep.cbo.parameters import LOOP_BOUNDS, declare  # noqa: F401
@@ -41,6 +43,7 @@ from mfsweep.params import Params as _Params, whole_steps
 
 METHOD = "ms_cbo_trilevel"
 SEED_LABEL = "cbo_trilevel"
+resolve_problem = functools.partial(problems.resolve, kind="trilevel")  # checks a problem name before a sweep runs
 
 
 @declare(N=100, M=50, P=25, dim=10, T_x=50.0, T_y=0.5, T_r=0.5, dt=0.1, alpha1=1e15, alpha2=1e15, alpha3=1e15,

@@ -92,10 +92,19 @@ def mckean_vlasov(config, setting, model):
         **_pick(section, "grid", "solver"), "settings": {setting: _physics(section["settings"][setting])}}}
 
 
+def sweep(config, name, part=None):
+    """A sweep store (or one part of it): its entry without ``view`` (how it is shown), the root seed, and the
+    order of its axes (``encode`` sorts mapping keys; the store's dims follow the config's order)."""
+    entry = config["sweeps"][name]
+    return {"seed": config["seed"], "sweep": {k: v for k, v in entry.items() if k != "view"},
+            "axes": [*entry["grid"], *entry["zip"]]}
+
+
 JOB_CONFIGS = {
     "cbo_bilevel_run": cbo_bilevel, "cbo_tables_run": cbo_tables, "cbo_illustration": cbo_illustration,
     "meanfield_rmap": meanfield_rmap, "meanfield_critical": meanfield_critical,
     "meanfield_diagram": meanfield_diagram, "particles_run": particles, "mckean_vlasov_run": mckean_vlasov,
+    "sweep_run": sweep, "sweep_part": sweep,
 }
 
 #: The library module each rule runs: its source hash is part of the rule's params.
@@ -112,12 +121,20 @@ RULE_MODULES = {
     "particles_table": "mfsweep.reports.particles_table",
     "mckean_vlasov_run": "mfsweep.experiments.pde",
     "mckean_vlasov_figures": "mfsweep.reports.pde_figures",
+    "sweep_view": "mfsweep.experiments.sweeps", "phase_diagram": "mfsweep.experiments.sweeps",
 }
 
 
 def code(rule):
     """The source hash of the library code that rule ``rule`` runs."""
     return source_hash(RULE_MODULES[rule])
+
+
+def sweep_code(config, name):
+    """The source hash of what sweep ``name`` runs: the runner, its method, any user problem's module."""
+    from mfsweep.experiments import sweeps
+
+    return sweeps.code(config, name)
 
 
 def encode(job_config):
@@ -162,6 +179,10 @@ def all_jobs(config):
     for kind, rule in (("particles", "particles_run"), ("mckean_vlasov", "mckean_vlasov_run")):
         jobs += [(rule, {"setting": setting, "model": model}) for setting, spec in config[kind]["settings"].items()
                  for model in particle_models(spec)]
+    for name, entry in config["sweeps"].items():
+        if entry["parts"] > 1:
+            jobs += [("sweep_part", {"name": name, "part": str(part)}) for part in range(entry["parts"])]
+        jobs.append(("sweep_run", {"name": name}))
     return jobs
 
 
@@ -179,6 +200,13 @@ def check(config):
         cluster.check_settings(config["dask"])
         for name in config["cbo_bilevel"]["custom_problems"]:
             bilevel_problem(name, config["cbo_bilevel"]["custom_problems"])
+        if config["sweeps"] or config["phase_diagrams"]:
+            from mfsweep.experiments import sweeps
+
+            for name in config["sweeps"]:
+                sweeps.overlay_stores(config, name)
+            for name in config["phase_diagrams"]:
+                sweeps.phase_diagram_stores(config, name)
     except ValueError as error:
         raise ConfigError(str(error)) from None
     for rule, wildcards in all_jobs(config):
@@ -262,9 +290,18 @@ def _plan_mckean_vlasov(job, setting, model):
         f"mckean_vlasov.settings.{setting}: {points} (thetas, betas) x {times} output times x {cells} cells"
 
 
+def _plan_sweep(job, name, part=None):
+    from mfsweep.experiments import sweeps
+
+    entry = sweeps.check(job, name)
+    # the driver holds a few tasks' cells and one slab of the store (runner.SLAB_ELEMENTS per variable)
+    return 0.3 * GB, f"sweeps.{name}: {entry.n_points} points x {entry.runs} runs"
+
+
 _PLANNERS = {
     "cbo_bilevel_run": _plan_cbo_bilevel, "cbo_tables_run": _plan_cbo_tables,
     "cbo_illustration": _plan_cbo_illustration, "meanfield_rmap": _plan_meanfield("rmaps"),
     "meanfield_critical": _plan_meanfield("critical"), "meanfield_diagram": _plan_meanfield("diagrams"),
     "particles_run": _plan_particles, "mckean_vlasov_run": _plan_mckean_vlasov,
+    "sweep_run": _plan_sweep, "sweep_part": _plan_sweep,
 }

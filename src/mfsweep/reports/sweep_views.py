@@ -41,14 +41,49 @@ def per_run_variables(ds, axes):
     return [name for name, var in ds.data_vars.items() if var.dims == wanted and var.dtype.kind in "biuf"]
 
 
+def method_summaries(ds, axes):
+    """The methods' own summaries as variables, per run (dims axes + run) or per point (dims axes).
+
+    ``abs_long_time_mean`` = |time average of x̄ over [average_from, T]| (particles; their own
+    ``long_time_abs_mean``, the time average of |x̄|, is a run variable already); ``m_final`` = m(T) (PDE);
+    ``n_states``, ``n_stable_states``, ``max_stable_abs_m`` (the stationary states m = R(m));
+    ``beta_c_min``, ``n_critical`` (critical β: the smallest root and how many);
+    ``n_fixed_points`` (sign changes of R(m) - m on the R-map's grid); ``n_branches`` (diagram).
+    """
+    found = {}
+    if "long_time_mean" in ds:
+        found["abs_long_time_mean"] = abs(ds.long_time_mean)
+    if "mean" in ds and "time" in ds["mean"].dims and "run" not in ds["mean"].dims:
+        found["m_final"] = ds["mean"].isel(time=-1, drop=True)
+    if "state_m" in ds and ds.sizes["state"] > 0:
+        stable = ds.state_stable.fillna(False).astype(bool) & ds.state_m.notnull()
+        found["n_states"] = ds.state_m.notnull().sum("state")
+        found["n_stable_states"] = stable.sum("state")
+        found["max_stable_abs_m"] = abs(ds.state_m).where(stable).max("state")
+    if "beta_c" in ds and ds.sizes["root"] > 0:
+        found["beta_c_min"] = ds.beta_c.min("root")
+        found["n_critical"] = ds.beta_c.notnull().sum("root")
+    if "R" in ds and "m" in ds["R"].dims:
+        h = np.sign(ds.R - ds.m)
+        found["n_fixed_points"] = (h.diff("m") != 0).sum("m")
+    if "branch_values" in ds and "m" in ds:
+        found["n_branches"] = ds.m.notnull().any("point").sum("branch")
+    return {name: value.transpose(*[d for d in (*axes, "run") if d in value.dims]) for name, value in found.items()}
+
+
 def summary(ds):
-    """One row per point: the axes' labels, then per run variable its summaries (see the module docstring)."""
+    """One row per point: the axes' labels, per run variable its summaries, per point variable its value."""
     axes = axes_of(ds)
+    own = method_summaries(ds, axes)
+    ds = ds.assign(own)
     names = per_run_variables(ds, axes)
-    arrays = {name: ds[name].values for name in names}
+    point_names = [name for name, var in ds.data_vars.items() if var.dims == tuple(axes)
+                   and var.dtype.kind in "biuf" and name not in names]
+    arrays = {name: ds[name].values for name in [*names, *point_names]}
     rows = []
     for index in itertools.product(*(range(ds.sizes[a]) for a in axes)):
         row = {a: _label(ds[a].values[i]) for a, i in zip(axes, index)}
+        row.update({name: _label(arrays[name][index]) for name in point_names})
         for name in names:
             values = arrays[name][index]
             if name == "success":
@@ -75,13 +110,26 @@ def _label(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
+#: Axis labels of the methods' own summaries (:func:`method_summaries`).
+SUMMARY_NAMES = {"abs_long_time_mean": "|long-time mean x̄|", "m_final": "m(T)", "n_states": "number of stationary states",
+                 "n_stable_states": "number of stable stationary states",
+                 "max_stable_abs_m": "largest |m| of a stable stationary state", "beta_c_min": "smallest critical β",
+                 "n_critical": "number of critical β", "n_fixed_points": "number of solutions of R(m) = m",
+                 "n_branches": "number of branches"}
+
+#: Columns a figure shows by default, the first present wins (then the first mean).
+PREFERRED = ("success_rate", "long_time_abs_mean_mean", "abs_long_time_mean_mean", "m_final", "beta_c_min", "max_stable_abs_m",
+             "n_fixed_points", "n_branches")
+
+
 def default_column(table):
-    """The column a figure shows by default: the success rate, else the first mean."""
-    if "success_rate" in table:
-        return "success_rate"
+    """The column a figure shows by default (:data:`PREFERRED`, else the first mean)."""
+    for column in PREFERRED:
+        if column in table:
+            return column
     means = [c for c in table.columns if c.endswith("_mean")]
     if not means:
-        raise ValueError("the sweep has no per-run numeric variable to plot")
+        raise ValueError("the sweep has no numeric summary to plot")
     return means[0]
 
 
@@ -103,7 +151,11 @@ def figure(ds, column=None, overlay=None, table=None):
 def _column_label(ds, column):
     if column == "success_rate":
         return f"success rate (runs per point: {ds.sizes['run']}; {CONFIDENCE:.0%} binomial interval)"
+    if column in SUMMARY_NAMES:
+        return SUMMARY_NAMES[column]
     name, _, stat = column.rpartition("_")
+    if name in SUMMARY_NAMES:
+        return f"{stat} of {SUMMARY_NAMES[name]}"
     var = ds[name] if name in ds else None
     units = var.attrs.get("units") if var is not None else None
     return f"{stat} of {var.attrs.get('long_name', name) if var is not None else name}" + (
@@ -149,7 +201,7 @@ def _heatmaps(ds, table, column, xy, by, label, overlay):
     for k, (name, group) in enumerate(groups):
         ax = fig.add_subplot(rows, cols, k + 1)
         grid = group.pivot_table(index=y, columns=x, values=column, sort=False).reindex(index=ys, columns=xs)
-        image = ax.pcolormesh(_edges(xs), _edges(ys), grid.values, shading="flat")
+        image = ax.pcolormesh(cell_edges(xs), cell_edges(ys), grid.values, shading="flat")
         for (i, yv), (j, xv) in itertools.product(enumerate(ys), enumerate(xs)):
             value = grid.values[i, j]
             if np.isfinite(value):
@@ -162,7 +214,7 @@ def _heatmaps(ds, table, column, xy, by, label, overlay):
     return fig
 
 
-def _edges(values):
+def cell_edges(values):
     """Cell edges around the (possibly uneven) axis values, midway between neighbours."""
     v = np.asarray(values, dtype=float)
     if v.size == 1:
@@ -194,3 +246,15 @@ def _bars(table, column, categorical, label):
     if outer:
         ax.legend(fontsize="small")
     return fig
+
+
+def critical_overlay(critical):
+    """An ``overlay`` drawing β_C(θ) of a ``stationary.critical`` sweep over θ (its smallest root) on (θ, β) panels."""
+    theta, beta_c = critical.theta.values, critical.beta_c.min("root").values
+
+    def draw(ax, ds):
+        numeric = [a for a in axes_of(ds) if ds[a].dtype.kind in "biuf"]
+        x, y = (theta, beta_c) if numeric[:2] == ["theta", "beta"] else (beta_c, theta)
+        ax.plot(x, y, "--", color="white", linewidth=2, label=r"$\beta_C(\theta)$, stationary theory")
+        ax.legend(fontsize="x-small", loc="upper right")
+    return draw

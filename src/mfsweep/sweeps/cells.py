@@ -22,10 +22,10 @@ from pathlib import Path
 from mfsweep.storage import HOST
 
 
-def cell_key(method, code, problem, params, runs, base):
+def cell_key(method, code, problem, params, runs, base, options=None):
     """The cache key of a cell (hex, 24 digits)."""
     payload = {"method": method, "code": code, "problem": problem, "params": params, "runs": list(runs),
-               "seed": [int(base.entropy), [int(k) for k in base.spawn_key]]}
+               "seed": [int(base.entropy), [int(k) for k in base.spawn_key]], "options": options or {}}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
 

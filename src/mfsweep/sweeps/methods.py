@@ -40,7 +40,8 @@ def resolve(name, where="method"):
     try:
         module = importlib.import_module(target)
     except ImportError as error:
-        raise ValueError(f"{where}: cannot import method {name!r} ({error}); methods: {', '.join(METHODS)}") from None
+        raise ValueError(f"{where}: unknown method {name!r}; methods: {', '.join(METHODS)} (or an importable "
+                         f"module: {error})") from None
     missing = [attr for attr in ("Params", "run", "SEED_LABEL") if not hasattr(module, attr)]
     if missing:
         raise ValueError(f"{where}: module {target!r} is not a method (it lacks {', '.join(missing)})")

@@ -59,24 +59,30 @@ def plan_cells(sweep, seed, part=None):
         spec = problem_spec(problem)
         for runs in sweep.run_chunks():
             cells.append((index, spec, params, runs, base,
-                          cell_key(sweep.method.__name__, code, spec, params.as_dict(), runs, base)))
+                          cell_key(sweep.method.__name__, code, spec, params.as_dict(), runs, base, sweep.options)))
     if part is not None:
         cells = cells[part::sweep.parts]
     return cells
 
 
-def compute_cells(method_module, problems, params, runs, bases):
-    """One dask task: the cells of a batch, each the method's Dataset reduced to plain arrays (:func:`cell`)."""
+def compute_cells(method_module, options, problems, params, runs, bases):
+    """One dask task: (the cells of a batch, each the method's Dataset as plain arrays (:func:`cell`), their seconds)."""
     import importlib
 
     method = importlib.import_module(method_module)
-    return [cell(method.run(problem, p, runs=r, seed=b)) for problem, p, r, b in zip(problems, params, runs, bases)]
+    start = time.perf_counter()
+    cells = [cell(method.run(problem, p, runs=r, seed=b, **options))
+             for problem, p, r, b in zip(problems, params, runs, bases)]
+    return cells, time.perf_counter() - start
 
 
 def cell(ds):
     """A Dataset as it is cached: ``(variables, coords)``, name -> (dims, array, attrs) and dim -> (array, attrs)."""
-    variables = {name: (var.dims, var.values, dict(var.attrs)) for name, var in ds.data_vars.items()}
-    coords = {dim: (ds[dim].values, dict(ds[dim].attrs)) for dim in ds.dims if dim in ds.coords}
+    coord_names = ds.coords.keys()
+    everything = ds.variables  # Variables, not DataArrays: no per-variable DataArray construction
+    variables = {name: (var.dims, var.values, dict(var.attrs)) for name, var in everything.items()
+                 if name not in coord_names}
+    coords = {dim: (everything[dim].values, dict(everything[dim].attrs)) for dim in ds.dims if dim in coord_names}
     return variables, coords
 
 
@@ -123,13 +129,15 @@ def _compute(sweep, todo, cache, dask_config, threads, progress):
         workers = max(1, sum(client.nthreads().values()))
         bar = tqdm(total=len(todo), desc=f"sweep {sweep.name}", unit="cell", file=progress, mininterval=2.0,
                    ascii=True, dynamic_ncols=False)
-        batch, pending, queue, started = 1, as_completed(), list(todo), time.perf_counter()
-        in_flight = {}
+        pending, in_flight = as_completed(), {}
+        next_cell, batch, cells_timed, seconds = 0, 1, 0, 0.0
 
         def submit(size):
-            chunk, queue[:] = queue[:size], queue[size:]
-            future = client.submit(compute_cells, module, *zip(*[(c[1], c[2], c[3], c[4]) for c in chunk]),
-                                   pure=False)
+            nonlocal next_cell
+            chunk = todo[next_cell:next_cell + size]
+            next_cell += len(chunk)
+            future = client.submit(compute_cells, module, sweep.options,
+                                   *zip(*[(c[1], c[2], c[3], c[4]) for c in chunk]), pure=False)
             in_flight[future] = chunk
             pending.add(future)
 
@@ -137,13 +145,15 @@ def _compute(sweep, todo, cache, dask_config, threads, progress):
         try:
             for future in pending:
                 chunk = in_flight.pop(future)
-                datasets = future.result()
+                datasets, task_seconds = future.result()
                 cache.add([cell[5] for cell in chunk], datasets)
                 bar.update(len(chunk))
-                if batch == 1:
-                    per_cell = max((time.perf_counter() - started) / len(chunk), 1e-6)
-                    batch = max(1, min(math.ceil(TASK_SECONDS / per_cell), math.ceil(len(queue) / workers) or 1))
-                while queue and len(in_flight) < TASKS_PER_WORKER_THREAD * workers:
+                # batches of about TASK_SECONDS by the cost per cell measured inside the tasks so far
+                cells_timed, seconds = cells_timed + len(chunk), seconds + task_seconds
+                left = len(todo) - next_cell
+                batch = max(1, min(math.ceil(TASK_SECONDS * cells_timed / max(seconds, 1e-9)),
+                                   math.ceil(left / workers) or 1))
+                while next_cell < len(todo) and len(in_flight) < TASKS_PER_WORKER_THREAD * workers:
                     submit(batch)
         except BaseException:
             client.cancel(list(in_flight))
@@ -275,6 +285,7 @@ def _axis_coords(sweep, lo, hi):
 def _attrs(sweep, seed, cells):
     spec = {"method": sweep.method_name, "problem": list(sweep.problems) if len(sweep.problems) > 1
             else sweep.problems[0], "params": sweep.params, "runs": sweep.runs, "seed_mode": sweep.seed_mode,
+            "options": sweep.options,
             "seed_key": list(sweep.seed_key) if sweep.seed_key else None,
             "grid": {a.name: list(a.labels) for a in sweep.axes if a.name != "problem" and list(a.settings[0]) == [a.name]},
             "zip": {a.name: {k: [s[k] for s in a.settings] for k in a.settings[0]} for a in sweep.axes

@@ -13,6 +13,7 @@ A sweep entry (the config's ``sweeps.NAME``, or a mapping from Python)::
     runs: 100                      # replicates per point (seeded)
     seed_mode: common              # common | independent, or seed_key: [labels with {param} fields]
     runs_per_cell: 10              # runs computed per cell (a unit of work and of resume)
+    options: {success_threshold: 0.25}  # keyword arguments of the method's run (not parameters)
 
 Run k of a point draws from ``run_sequence(base, k)`` with ``base`` keyed by what the point *is*:
 
@@ -26,6 +27,7 @@ Run k of a point draws from ``run_sequence(base, k)`` with ``base`` keyed by wha
 A point's result never depends on the other points of the sweep or on how it was cut into cells.
 """
 
+import inspect
 import itertools
 import json
 import math
@@ -36,7 +38,7 @@ from mfsweep.seeding import seed_sequence
 
 SEED_MODES = ("common", "independent")
 KEYS = ("method", "problem", "params", "grid", "zip", "runs", "seed_mode", "seed_key", "runs_per_cell", "parts",
-        "view")
+        "options", "view")
 RESERVED_AXES = ("run", "problem")
 
 
@@ -68,6 +70,7 @@ class Sweep:
     seed_key: tuple | None
     runs_per_cell: int
     parts: int
+    options: dict  # keyword arguments of method.run besides runs and seed
     view: dict
 
     @property
@@ -187,8 +190,23 @@ def parse(name, entry, methods):
     sweep = Sweep(name, method, method_name, problems, dict(params), tuple(axes), runs, seed_mode,
                   tuple(seed_key) if seed_key is not None else None,
                   _positive_int(entry.get("runs_per_cell", runs), f"{where}.runs_per_cell"),
-                  _positive_int(entry.get("parts", 1), f"{where}.parts"), dict(entry.get("view") or {}))
+                  _positive_int(entry.get("parts", 1), f"{where}.parts"), _options(method, entry, where),
+                  dict(entry.get("view") or {}))
     return sweep
+
+
+def _options(method, entry, where):
+    """The ``options`` of an entry: keyword-only arguments of ``method.run`` other than ``runs`` and ``seed``."""
+    options = entry.get("options") or {}
+    allowed = [name for name, p in inspect.signature(method.run).parameters.items()
+               if p.kind is p.KEYWORD_ONLY and name not in ("runs", "seed")]
+    if not isinstance(options, dict):
+        raise SweepError(f"{where}.options: expected a mapping of keyword arguments, got {options!r}")
+    unknown = [key for key in options if key not in allowed]
+    if unknown:
+        raise SweepError(f"{where}.options: {', '.join(map(repr, unknown))} is not an option of method "
+                         f"{entry['method']}; its options: {', '.join(allowed) or 'none'}")
+    return dict(options)
 
 
 def _positive_int(value, where):

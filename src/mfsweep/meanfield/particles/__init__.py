@@ -3,6 +3,6 @@
 :mod:`.kernels` (numba), :mod:`.tables` (coefficient tables), :mod:`.method` (``Params``, ``run``).
 """
 
-from .method import SEED_LABEL, Params, StepStabilityError, StepStabilityWarning, run
+from .method import SEED_LABEL, Params, StepStabilityError, StepStabilityWarning, resolve_problem, run
 
-__all__ = ["SEED_LABEL", "Params", "StepStabilityError", "StepStabilityWarning", "run"]
+__all__ = ["SEED_LABEL", "Params", "StepStabilityError", "StepStabilityWarning", "resolve_problem", "run"]

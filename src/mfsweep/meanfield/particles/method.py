@@ -70,12 +70,14 @@ from ..stationary.selfconsistency import nearest_stable_state
 from .kernels import simulate
 from .tables import DriftTable, drift_table, max_stiffness, table_spacing
 
-__all__ = ["SEED_LABEL", "Params", "run", "run_particles", "Trajectory", "StepStabilityError", "StepStabilityWarning",
+__all__ = ["SEED_LABEL", "Params", "resolve_problem", "run", "run_particles", "Trajectory", "StepStabilityError",
+           "StepStabilityWarning",
            "STABILITY_TOLERANCE", "point_label", "base_sequence", "check_start", "simulate_runs", "dataset",
            "bin_probability", "total_variation", "table"]
 
 METHOD = "particles"
 SEED_LABEL = METHOD  # run k of a point: run_sequence(base_sequence(seed, SEED_LABEL, point), k)
+resolve_problem = potentials.potential  # checks a problem (potential) name before a sweep runs
 STABILITY_TOLERANCE = 1e-3
 """Default of ``stability_tolerance``: the largest fraction of particle-steps with dt kappa >= 2."""
 
@@ -352,6 +354,8 @@ _VARIABLES = {
     "time_averaged_density": (("bin",), {"long_name": "empirical density pooled over the recorded times in "
                                                       "[average_from, T]", "units": "1"}),
     "long_time_mean": ((), {"long_name": "xbar(t) averaged over [average_from, T]", "units": "1"}),
+    "long_time_abs_mean": ((), {"long_name": "|xbar(t)| averaged over [average_from, T] (the order parameter, "
+                                             "blind to switches between +m and -m)", "units": "1"}),
     "wall_time": ((), {"long_name": "wall time of the kernel call", "units": "s"}),
     "unstable_fraction": ((), {"long_name": "fraction of the particle-steps taken where dt kappa(x) >= 2 "
                                             "(Euler-Maruyama/Milstein unstable there)", "units": "1"}),
@@ -378,6 +382,7 @@ def dataset(problem, params, records, runs, base):
             params.N * width)
         record["time_averaged_density"] = record["counts"] / samples
         record["long_time_mean"] = np.asarray(record["mean"])[averaged].mean()
+        record["long_time_abs_mean"] = np.abs(np.asarray(record["mean"])[averaged]).mean()
     states, matched, probability = _predictions(problem, params, [r["long_time_mean"] for r in records])
     for record, m, p in zip(records, matched, probability):
         record["stationary_m"], record["stationary_probability"] = m, p

@@ -3,6 +3,6 @@
 :mod:`.kernels` (numba), :mod:`.solver` (the Fokker-Planck solver), :mod:`.method` (``Params``, ``run``).
 """
 
-from .method import SEED_LABEL, Params, run
+from .method import SEED_LABEL, Params, resolve_problem, run
 
-__all__ = ["SEED_LABEL", "Params", "run"]
+__all__ = ["SEED_LABEL", "Params", "resolve_problem", "run"]

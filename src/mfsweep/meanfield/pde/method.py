@@ -15,16 +15,17 @@ import xarray as xr
 
 from mfsweep.params import ParameterError, parameter
 
+from ..model import potentials
 from ..common import (ATTRS, Numbers, PointParams, QuadratureParams, StatesParams, as_params, attrs, check_finite, increasing,
                       model_potential, scalar_coords, stationary_problem)
 from ..stationary import states as stationary_states
 from ..stationary.selfconsistency import nearest_stable_state
 from .solver import FokkerPlanck
 
-__all__ = ["SEED_LABEL", "Params", "run", "solver", "stationary_on_grid"]
+__all__ = ["SEED_LABEL", "Params", "resolve_problem", "run", "solver", "stationary_on_grid"]
 
-METHOD = "pde"
-SEED_LABEL = METHOD  # deterministic: no random stream; the key a sweep would use
+METHOD = SEED_LABEL = "pde"  # deterministic: SEED_LABEL only names the method in sweeps
+resolve_problem = potentials.potential  # checks a problem (potential) name before a sweep runs
 
 
 @dataclass(frozen=True)

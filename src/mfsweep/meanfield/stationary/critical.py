@@ -11,11 +11,12 @@ import xarray as xr
 
 from mfsweep.params import parameter
 
+from ..model import potentials
 from ..common import ModelParams, Numbers, QuadratureParams, as_params, attrs, increasing, model_potential, \
     scalar_coords, stationary_problem
 
-METHOD = "stationary.critical"
-SEED_LABEL = METHOD  # deterministic: no random stream; the key a sweep would use
+METHOD = SEED_LABEL = "stationary.critical"  # deterministic: SEED_LABEL only names the method in sweeps
+resolve_problem = potentials.potential  # checks a problem (potential) name before a sweep runs
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import xarray as xr
 
 from mfsweep.params import ParameterError, parameter
 
+from ..model import potentials
 from ..common import (ATTRS, ModelParams, Numbers, OptionalNumber, QuadratureParams, as_params, attrs, check_finite,
                       increasing, model_potential, scalar_coords, state_variables, stationary_problem)
 from .continuation import ContinuationOptions, padded_arrays, trace_branches
@@ -22,8 +23,8 @@ from .selfconsistency import StationaryState
 
 log = logging.getLogger(__name__)
 
-METHOD = "stationary.diagram"
-SEED_LABEL = METHOD  # deterministic: no random stream; the key a sweep would use
+METHOD = SEED_LABEL = "stationary.diagram"  # deterministic: SEED_LABEL only names the method in sweeps
+resolve_problem = potentials.potential  # checks a problem (potential) name before a sweep runs
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,12 @@ import xarray as xr
 
 from mfsweep.params import ParameterError, parameter
 
+from ..model import potentials
 from ..common import (ATTRS, Numbers, PointParams, QuadratureParams, as_params, attrs, check_finite, increasing,
                       model_potential, scalar_coords, stationary_problem)
 
-METHOD = "stationary.rmap"
-SEED_LABEL = METHOD  # deterministic: no random stream; the key a sweep would use
+METHOD = SEED_LABEL = "stationary.rmap"  # deterministic: SEED_LABEL only names the method in sweeps
+resolve_problem = potentials.potential  # checks a problem (potential) name before a sweep runs
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from ..model import potentials
 from ..common import (ATTRS, PointParams, QuadratureParams, StatesParams, as_params, attrs, model_potential,
                       scalar_coords, state_variables, stationary_problem)
 
-METHOD = "stationary.states"
-SEED_LABEL = METHOD  # deterministic: no random stream; the key a sweep would use
+METHOD = SEED_LABEL = "stationary.states"  # deterministic: SEED_LABEL only names the method in sweeps
+resolve_problem = potentials.potential  # checks a problem (potential) name before a sweep runs
 
 
 @dataclass(frozen=True)
