@@ -149,3 +149,13 @@ def test_every_library_method_is_a_sweep_method_and_cbo_sweeps_replay_the_table1
             direct = bilevel.run(problem, bilevel.Params(**small, sigma1=sigma1), runs=2, seed=7)
             for name in ("x_star", "y_star", "error"):
                 np.testing.assert_array_equal(ds[name].sel(problem=problem, sigma1=sigma1).values, direct[name].values)
+
+
+def test_a_store_written_in_several_slabs_keeps_its_attrs(tmp_path, monkeypatch):
+    from mfsweep.sweeps import runner
+
+    whole, _ = make(tmp_path, GRID, name="whole.zarr")
+    monkeypatch.setattr(runner, "SLAB_ELEMENTS", 1)  # one slab per index of the first axis
+    sliced, _ = make(tmp_path, GRID, name="sliced.zarr")
+    assert sliced.attrs["sweep"] == "s" and sliced.attrs["sweep_axes"] == whole.attrs["sweep_axes"]
+    np.testing.assert_array_equal(sliced.y.values, whole.y.values)

@@ -175,11 +175,12 @@ def assemble(sweep, cells, cache, output, seed):
     first = shape[0] if shape else 1
     per_index = max(1, math.prod(shape[1:]) * max(layout["largest"], 1))
     slab = max(1, min(first, SLAB_ELEMENTS // per_index))
+    attrs = _attrs(sweep, seed, cells)
     try:
         for start in range(0, first, slab):
             ds = _slab(sweep, layout, by_point, cache, start, min(start + slab, first))
+            ds.attrs = attrs  # every slab: an append rewrites the group's attrs with its own
             if start == 0:
-                ds.attrs = _attrs(sweep, seed, cells)
                 storage.write_zarr(ds, tmp, mode="w")
             else:
                 storage.write_zarr(ds, tmp, append_dim=sweep.axes[0].name)
